@@ -1,1 +1,629 @@
-/* placeholder */
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The only file in passthru that touches the file system directly (scripts/lint-layers).
+ * Directory roots are read with openat2(RESOLVE_IN_ROOT) relative to one directory fd; where
+ * the kernel lacks openat2 (before 5.6) or a sandbox filters it, a userspace walk with the same
+ * semantics (util/inroot.c) takes over. Archive roots live in memory (snapshot/memtree.c).
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/openat2.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "root.h"
+#include "snapshot/memtree.h"
+#include "util/inroot.h"
+#include "util/macro.h"
+#include "util/strbuf.h"
+
+/* A snapshot archive is compressed sysfs text plus module indexes: a few MiB. */
+#define ARCHIVE_MAX (256u << 20)
+
+struct pt_root {
+	enum pt_root_mode mode;
+	char *spec;
+	int dirfd;		 /* LIVE and DIR */
+	bool no_openat2;	 /* the kernel or a sandbox refused openat2 */
+	struct pt_memtree *tree; /* ARCHIVE */
+	FILE *trace;
+	/* Fallback walk state: the resolved path relative to dirfd. */
+	struct pt_strbuf walk;
+	size_t walk_stack[PT_INROOT_MAX_DEPTH + PT_INROOT_MAX_LINKS + 2];
+	size_t walk_depth;
+};
+
+static void trace(struct pt_root *r, const char *op, const char *path, int result)
+{
+	if (r->trace)
+		fprintf(r->trace, "%s\t%s\t%s\n", op, path, result < 0 ? strerror(-result) : "ok");
+}
+
+/* ---- directory backend: userspace in-root walk (fallback) ---- */
+
+static int walk_push(void *ctx, const char *name, size_t len, enum pt_inroot_type *ret_type)
+{
+	struct pt_root *r = ctx;
+	struct stat st;
+	int e;
+
+	if (r->walk_depth + 1 >= ELEMENTSOF(r->walk_stack))
+		return -ENAMETOOLONG;
+	r->walk_stack[++r->walk_depth] = r->walk.len;
+	if ((e = pt_strbuf_putc(&r->walk, '/')) < 0 ||
+	    (e = pt_strbuf_append(&r->walk, name, len)) < 0)
+		return e;
+	if (fstatat(r->dirfd, pt_strbuf_str(&r->walk), &st, AT_SYMLINK_NOFOLLOW) < 0) {
+		e = -errno;
+		r->walk.len = r->walk_stack[r->walk_depth--];
+		r->walk.buf[r->walk.len] = '\0';
+		return e;
+	}
+	*ret_type = S_ISREG(st.st_mode)	  ? PT_INROOT_REG
+		    : S_ISDIR(st.st_mode) ? PT_INROOT_DIR
+		    : S_ISLNK(st.st_mode) ? PT_INROOT_LNK
+					  : PT_INROOT_OTHER;
+	return 0;
+}
+
+static int readlink_at(int dirfd, const char *path, char **ret)
+{
+	char buf[4096];
+	ssize_t n = readlinkat(dirfd, path, buf, sizeof(buf));
+
+	if (n < 0)
+		return -errno;
+	if ((size_t)n >= sizeof(buf))
+		return -ENAMETOOLONG;
+	*ret = strndup(buf, (size_t)n);
+	return *ret ? 0 : -ENOMEM;
+}
+
+static int walk_readlink(void *ctx, char **ret)
+{
+	struct pt_root *r = ctx;
+
+	return readlink_at(r->dirfd, pt_strbuf_str(&r->walk), ret);
+}
+
+static void walk_pop(void *ctx)
+{
+	struct pt_root *r = ctx;
+
+	if (r->walk_depth) {
+		r->walk.len = r->walk_stack[r->walk_depth--];
+		r->walk.buf[r->walk.len] = '\0';
+	}
+}
+
+static void walk_reset(void *ctx)
+{
+	struct pt_root *r = ctx;
+
+	pt_strbuf_reset(&r->walk);
+	pt_strbuf_putc(&r->walk, '.');
+	r->walk_depth = 0;
+	r->walk_stack[0] = r->walk.len;
+}
+
+static const struct pt_inroot_ops walk_ops = {
+	.push = walk_push,
+	.readlink = walk_readlink,
+	.pop = walk_pop,
+	.reset = walk_reset,
+};
+
+/* ---- directory backend ---- */
+
+static int openat2_in_root(struct pt_root *r, const char *path, int flags)
+{
+	struct open_how how = {
+		.flags = (uint64_t)flags | O_CLOEXEC,
+		.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
+	};
+	const char *rel = path;
+	long fd;
+
+	while (*rel == '/')
+		rel++;
+	fd = syscall(SYS_openat2, r->dirfd, *rel ? rel : ".", &how, sizeof(how));
+	if (fd >= 0)
+		return (int)fd;
+	/* ENOSYS: kernel before 5.6; EPERM from seccomp filters that do not know openat2. */
+	if (errno == ENOSYS || errno == EPERM || errno == E2BIG) {
+		r->no_openat2 = true;
+		return -EAGAIN;
+	}
+	return -errno;
+}
+
+static int walk_open(struct pt_root *r, const char *path, int flags)
+{
+	enum pt_inroot_type type;
+	bool follow = !(flags & O_NOFOLLOW);
+	int e = pt_inroot_walk(&walk_ops, r, path, follow, &type), fd;
+
+	if (e < 0)
+		return e;
+	fd = openat(r->dirfd, pt_strbuf_str(&r->walk), flags | O_NOFOLLOW | O_CLOEXEC);
+	return fd < 0 ? -errno : fd;
+}
+
+/* Opens path inside the root; O_NOFOLLOW applies to the last component only. */
+static int dir_open(struct pt_root *r, const char *path, int flags)
+{
+	if (!r->no_openat2) {
+		int fd = openat2_in_root(r, path, flags);
+
+		if (fd != -EAGAIN)
+			return fd;
+	}
+	return walk_open(r, path, flags);
+}
+
+static int read_fd(int fd, size_t max, char **ret, size_t *ret_len)
+{
+	struct pt_strbuf sb = {0};
+	char chunk[8192];
+	ssize_t n;
+
+	for (;;) {
+		size_t want = sizeof(chunk);
+
+		/* Read one byte past max to tell "exactly max" from "larger". */
+		if (max + 1 - sb.len < want)
+			want = max + 1 - sb.len;
+		n = read(fd, chunk, want);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			n = -errno;
+			break;
+		}
+		if (n == 0)
+			break;
+		if (sb.len + (size_t)n > max) {
+			n = -EFBIG;
+			break;
+		}
+		if (pt_strbuf_append(&sb, chunk, (size_t)n) < 0) {
+			n = -ENOMEM;
+			break;
+		}
+	}
+	if (n < 0) {
+		pt_strbuf_done(&sb);
+		return (int)n;
+	}
+	*ret_len = sb.len;
+	*ret = pt_strbuf_steal(&sb);
+	return *ret ? 0 : -ENOMEM;
+}
+
+static int dir_read(struct pt_root *r, const char *path, size_t max, char **ret, size_t *ret_len)
+{
+	struct stat st;
+	int fd, e;
+
+	/* O_NONBLOCK: a fifo planted in a directory root must not hang the reader. */
+	fd = dir_open(r, path, O_RDONLY | O_NONBLOCK | O_NOCTTY);
+	if (fd < 0)
+		return fd;
+	if (fstat(fd, &st) < 0)
+		e = -errno;
+	else if (S_ISDIR(st.st_mode))
+		e = -EISDIR;
+	else if (!S_ISREG(st.st_mode))
+		e = -EINVAL;
+	else
+		e = read_fd(fd, max, ret, ret_len);
+	close(fd);
+	return e;
+}
+
+static int dir_readlink(struct pt_root *r, const char *path, char **ret)
+{
+	int fd = dir_open(r, path, O_PATH | O_NOFOLLOW), e;
+
+	if (fd < 0)
+		return fd;
+	e = readlink_at(fd, "", ret);
+	close(fd);
+	return e == -ENOENT ? -EINVAL : e;
+}
+
+static int dir_list(struct pt_root *r, const char *path, struct pt_strv *ret)
+{
+	struct pt_strv sv = {0};
+	struct dirent *de;
+	int fd = dir_open(r, path, O_RDONLY | O_DIRECTORY), e = 0;
+	DIR *d;
+
+	if (fd < 0)
+		return fd;
+	d = fdopendir(fd);
+	if (!d) {
+		e = -errno;
+		close(fd);
+		return e;
+	}
+	while (e >= 0 && (errno = 0, de = readdir(d)))
+		if (!streq(de->d_name, ".") && !streq(de->d_name, ".."))
+			e = pt_strv_push(&sv, de->d_name);
+	if (e >= 0 && errno)
+		e = -errno;
+	closedir(d);
+	if (e < 0) {
+		pt_strv_done(&sv);
+		return e;
+	}
+	pt_strv_sort(&sv);
+	*ret = sv;
+	return 0;
+}
+
+static int dir_stat(struct pt_root *r, const char *path, bool follow, enum pt_ftype *ret)
+{
+	struct stat st;
+	int fd = dir_open(r, path, O_PATH | (follow ? 0 : O_NOFOLLOW)), e = 0;
+
+	if (fd < 0)
+		return fd;
+	if (fstat(fd, &st) < 0)
+		e = -errno;
+	close(fd);
+	if (e < 0)
+		return e;
+	*ret = S_ISREG(st.st_mode)   ? PT_FTYPE_REG
+	       : S_ISDIR(st.st_mode) ? PT_FTYPE_DIR
+	       : S_ISLNK(st.st_mode) ? PT_FTYPE_LNK
+				     : PT_FTYPE_OTHER;
+	return 0;
+}
+
+/* ---- archive backend ---- */
+
+static enum pt_ftype ftype_of(enum pt_inroot_type t)
+{
+	switch (t) {
+	case PT_INROOT_REG:
+		return PT_FTYPE_REG;
+	case PT_INROOT_DIR:
+		return PT_FTYPE_DIR;
+	case PT_INROOT_LNK:
+		return PT_FTYPE_LNK;
+	default:
+		return PT_FTYPE_OTHER;
+	}
+}
+
+static int tree_read(struct pt_root *r, const char *path, size_t max, char **ret, size_t *ret_len)
+{
+	const struct pt_memnode *n;
+	const char *data;
+	size_t len;
+	int e = pt_memtree_lookup(r->tree, path, true, &n);
+
+	if (e < 0)
+		return e;
+	if (pt_memnode_type(n) == PT_INROOT_DIR)
+		return -EISDIR;
+	data = pt_memnode_data(n, &len);
+	if (len > max)
+		return -EFBIG;
+	*ret = malloc(len + 1);
+	if (!*ret)
+		return -ENOMEM;
+	memcpy(*ret, data, len);
+	(*ret)[len] = '\0';
+	*ret_len = len;
+	return 0;
+}
+
+static int tree_readlink(struct pt_root *r, const char *path, char **ret)
+{
+	const struct pt_memnode *n;
+	int e = pt_memtree_lookup(r->tree, path, false, &n);
+
+	if (e < 0)
+		return e;
+	if (!pt_memnode_target(n))
+		return -EINVAL;
+	*ret = strdup(pt_memnode_target(n));
+	return *ret ? 0 : -ENOMEM;
+}
+
+static int tree_list(struct pt_root *r, const char *path, struct pt_strv *ret)
+{
+	const struct pt_memnode *n;
+	int e = pt_memtree_lookup(r->tree, path, true, &n);
+
+	return e < 0 ? e : pt_memnode_list(n, ret);
+}
+
+static int tree_stat(struct pt_root *r, const char *path, bool follow, enum pt_ftype *ret)
+{
+	const struct pt_memnode *n;
+	int e = pt_memtree_lookup(r->tree, path, follow, &n);
+
+	if (e < 0)
+		return e;
+	*ret = ftype_of(pt_memnode_type(n));
+	return 0;
+}
+
+/* ---- public API ---- */
+
+static int open_archive(struct pt_root *r, int fd, char **ret_error)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	int e = read_fd(fd, ARCHIVE_MAX, &buf, &len);
+
+	if (e == -EFBIG) {
+		if (ret_error)
+			*ret_error = strdup("snapshot archive is larger than 256 MiB");
+		return e;
+	}
+	if (e < 0)
+		return e;
+	e = pt_memtree_load(buf, len, &r->tree, ret_error);
+	free(buf);
+	return e;
+}
+
+static int set_error(char **ret_error, const char *spec, int e)
+{
+	struct pt_strbuf sb = {0};
+
+	if (ret_error && !*ret_error && pt_strbuf_printf(&sb, "%s: %s", spec, strerror(-e)) >= 0)
+		*ret_error = pt_strbuf_steal(&sb);
+	else
+		pt_strbuf_done(&sb);
+	return e;
+}
+
+int pt_root_open(const char *spec, struct pt_root **ret, char **ret_error)
+{
+	struct pt_root *r = calloc(1, sizeof(*r));
+	struct stat st;
+	int fd, e = 0;
+
+	if (ret_error)
+		*ret_error = NULL;
+	if (!r || !(r->spec = strdup(spec))) {
+		free(r);
+		return -ENOMEM;
+	}
+	r->dirfd = -1;
+	fd = open(spec, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0 || fstat(fd, &st) < 0) {
+		e = -errno;
+	} else if (S_ISDIR(st.st_mode)) {
+		r->mode = streq(spec, "/") ? PT_ROOT_LIVE : PT_ROOT_DIR;
+		r->dirfd = fd;
+		fd = -1;
+	} else if (S_ISREG(st.st_mode)) {
+		r->mode = PT_ROOT_ARCHIVE;
+		e = open_archive(r, fd, ret_error);
+	} else {
+		e = -EINVAL;
+		if (ret_error)
+			*ret_error = strdup("a root is a directory or a snapshot archive file");
+	}
+	if (fd >= 0)
+		close(fd);
+	if (e < 0) {
+		set_error(ret_error, spec, e);
+		pt_root_free(r);
+		return e;
+	}
+	*ret = r;
+	return 0;
+}
+
+struct pt_root *pt_root_free(struct pt_root *r)
+{
+	if (!r)
+		return NULL;
+	if (r->dirfd >= 0)
+		close(r->dirfd);
+	pt_memtree_free(r->tree);
+	pt_strbuf_done(&r->walk);
+	free(r->spec);
+	free(r);
+	return NULL;
+}
+
+enum pt_root_mode pt_root_mode(const struct pt_root *r)
+{
+	return r->mode;
+}
+
+const char *pt_root_spec(const struct pt_root *r)
+{
+	return r->spec;
+}
+
+void pt_root_set_trace(struct pt_root *r, FILE *f)
+{
+	r->trace = f;
+}
+
+int pt_root_read_file(struct pt_root *r, const char *path, size_t max, char **ret, size_t *ret_len)
+{
+	int e = r->tree ? tree_read(r, path, max, ret, ret_len)
+			: dir_read(r, path, max, ret, ret_len);
+
+	trace(r, "read", path, e);
+	return e;
+}
+
+int pt_root_read_attr(struct pt_root *r, const char *path, char **ret)
+{
+	size_t len;
+	int e = pt_root_read_file(r, path, PT_ATTR_MAX, ret, &len);
+
+	if (e < 0)
+		return e;
+	if (len && (*ret)[len - 1] == '\n')
+		(*ret)[len - 1] = '\0';
+	return 0;
+}
+
+int pt_root_readlink(struct pt_root *r, const char *path, char **ret)
+{
+	int e = r->tree ? tree_readlink(r, path, ret) : dir_readlink(r, path, ret);
+
+	trace(r, "link", path, e);
+	return e;
+}
+
+int pt_root_list(struct pt_root *r, const char *path, struct pt_strv *ret)
+{
+	int e = r->tree ? tree_list(r, path, ret) : dir_list(r, path, ret);
+
+	trace(r, "list", path, e);
+	return e;
+}
+
+int pt_root_stat(struct pt_root *r, const char *path, bool follow, enum pt_ftype *ret)
+{
+	int e = r->tree ? tree_stat(r, path, follow, ret) : dir_stat(r, path, follow, ret);
+
+	trace(r, "stat", path, e);
+	return e;
+}
+
+bool pt_root_exists(struct pt_root *r, const char *path)
+{
+	enum pt_ftype t;
+
+	return pt_root_stat(r, path, true, &t) == 0;
+}
+
+/* ---- export for path-only libraries ---- */
+
+static int write_all(int fd, const char *buf, size_t len)
+{
+	while (len) {
+		ssize_t n = write(fd, buf, len);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		buf += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+static int export_one(struct pt_root *r, const char *dir, const char *name, size_t max,
+		      const char *tmpdir)
+{
+	struct pt_strbuf src = {0}, dst = {0};
+	char *data = NULL;
+	size_t len;
+	int fd = -1, e;
+
+	e = pt_strbuf_printf(&src, "%s/%s", dir, name);
+	if (e >= 0)
+		e = pt_strbuf_printf(&dst, "%s/%s", tmpdir, name);
+	if (e >= 0)
+		e = pt_root_read_file(r, pt_strbuf_str(&src), max, &data, &len);
+	if (e >= 0) {
+		fd = open(pt_strbuf_str(&dst), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+		e = fd < 0 ? -errno : write_all(fd, data, len);
+	}
+	if (fd >= 0 && close(fd) < 0 && e >= 0)
+		e = -errno;
+	free(data);
+	pt_strbuf_done(&src);
+	pt_strbuf_done(&dst);
+	return e;
+}
+
+int pt_root_export(struct pt_root *r, const char *dir, const char *const *names, size_t max,
+		   char **ret_tmpdir)
+{
+	const char *base = getenv("TMPDIR");
+	struct pt_strbuf sb = {0};
+	int n = 0, e;
+
+	if (!base || base[0] != '/')
+		base = "/tmp";
+	e = pt_strbuf_printf(&sb, "%s/passthru-XXXXXX", base);
+	if (e < 0)
+		return e;
+	if (!mkdtemp(sb.buf)) {
+		e = -errno;
+		pt_strbuf_done(&sb);
+		return e;
+	}
+	for (size_t i = 0; names[i]; i++) {
+		e = export_one(r, dir, names[i], max, sb.buf);
+		if (e >= 0)
+			n++;
+		else if (e != -ENOENT && e != -EFBIG && e != -EACCES && e != -EISDIR)
+			break;
+		e = 0;
+	}
+	*ret_tmpdir = pt_strbuf_steal(&sb);
+	if (e < 0) {
+		pt_root_export_remove(*ret_tmpdir, names);
+		*ret_tmpdir = NULL;
+		return e;
+	}
+	return n;
+}
+
+void pt_root_export_remove(char *tmpdir, const char *const *names)
+{
+	struct pt_strbuf sb = {0};
+
+	if (!tmpdir)
+		return;
+	for (size_t i = 0; names[i]; i++) {
+		pt_strbuf_reset(&sb);
+		if (pt_strbuf_printf(&sb, "%s/%s", tmpdir, names[i]) >= 0)
+			unlink(sb.buf);
+	}
+	rmdir(tmpdir);
+	pt_strbuf_done(&sb);
+	free(tmpdir);
+}
+
+void pt_root_force_fallback(struct pt_root *r)
+{
+	r->no_openat2 = true;
+}
+
+int pt_root_export_memfd(struct pt_root *r, const char *path, size_t max, int *ret_fd)
+{
+	char *data = NULL;
+	size_t len;
+	int fd, e = pt_root_read_file(r, path, max, &data, &len);
+
+	if (e < 0)
+		return e;
+	fd = memfd_create("passthru-export", MFD_CLOEXEC);
+	if (fd < 0)
+		e = -errno;
+	else if ((e = write_all(fd, data, len)) < 0 || lseek(fd, 0, SEEK_SET) < 0) {
+		e = e < 0 ? e : -errno;
+		close(fd);
+	}
+	free(data);
+	if (e < 0)
+		return e;
+	*ret_fd = fd;
+	return 0;
+}

@@ -5,7 +5,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Domains are 32-bit: Intel VMD numbers its domains from 0x10000 (linux drivers/pci/controller/vmd.c). */
+/* Domains are 32-bit: Intel VMD numbers its domains from 0x10000 (linux
+ * drivers/pci/controller/vmd.c). */
 struct pt_bdf {
 	uint32_t domain;
 	uint8_t bus;

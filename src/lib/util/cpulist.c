@@ -138,7 +138,7 @@ int pt_cpuset_parse_mask(const char *s, size_t len, struct pt_cpuset *ret)
 			start--;
 			n++;
 		}
-		if (n == 0 || n > 8 || pt_parse_u32(start, n, 16, &word) < 0 ) {
+		if (n == 0 || n > 8 || pt_parse_u32(start, n, 16, &word) < 0) {
 			pt_cpuset_done(&set);
 			return -EINVAL;
 		}

@@ -6,14 +6,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define _cleanup_(f) __attribute__((cleanup(f)))
-#define _unused_ __attribute__((unused))
+#define _cleanup_(f)   __attribute__((cleanup(f)))
+#define _unused_       __attribute__((unused))
 #define _printf_(a, b) __attribute__((format(printf, a, b)))
-#define _warn_unused_ __attribute__((warn_unused_result))
+#define _warn_unused_  __attribute__((warn_unused_result))
 
 #define ELEMENTSOF(x) (sizeof(x) / sizeof((x)[0]))
-#define PT_MIN(a, b) ((a) < (b) ? (a) : (b))
-#define PT_MAX(a, b) ((a) > (b) ? (a) : (b))
+#define PT_MIN(a, b)  ((a) < (b) ? (a) : (b))
+#define PT_MAX(a, b)  ((a) > (b) ? (a) : (b))
 
 static inline void freep(void *p)
 {

@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Facts: read a root into the host model. Nothing here prints or decides. */
+#pragma once
+
+#include "model/host.h"
+#include "root.h"
+
+struct pt_facts_opts {
+	/* A pci.ids file on the real file system (like lspci -i); NULL: the root's own copy. */
+	const char *pci_ids_path;
+};
+
+int pt_facts_gather(struct pt_root *r, const struct pt_facts_opts *opts, struct pt_host *h);
+
+/* The steps, in the order pt_facts_gather runs them. */
+int pt_facts_kernel(struct pt_root *r, struct pt_host *h);
+int pt_facts_pci(struct pt_root *r, struct pt_host *h);
+int pt_facts_iommu(struct pt_root *r, struct pt_host *h);
+int pt_facts_names(struct pt_root *r, const char *pci_ids_path, struct pt_host *h);
+int pt_facts_modules(struct pt_root *r, struct pt_host *h);
+
+/* Records "path: why" in h->problems (facts never print). */
+void pt_facts_problem(struct pt_host *h, const char *path, const char *why);
+/* Reads an attribute; -ENOENT and friends are returned quietly, other failures noted. */
+int pt_facts_attr(struct pt_root *r, struct pt_host *h, const char *path, char **ret);

@@ -1,0 +1,142 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* IOMMU groups, units and firmware tables (FACTS §1.2, §2 "Detecting an active IOMMU"). */
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "facts/facts.h"
+#include "util/parse-num.h"
+
+#define GROUPS_DIR "/sys/kernel/iommu_groups"
+
+static enum pt_tristate table_present(struct pt_root *r, const char *name)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "/sys/firmware/acpi/tables/%s", name);
+	if (pt_root_exists(r, path))
+		return PT_YES;
+	/* Without the tables directory (old snapshots, non-ACPI) we cannot say "no". */
+	return pt_root_exists(r, "/sys/firmware/acpi/tables") ? PT_NO : PT_UNKNOWN;
+}
+
+static int cmp_size(const void *a, const void *b)
+{
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static int add_member(struct pt_iommu_group *g, size_t idx)
+{
+	size_t *m;
+
+	for (size_t i = 0; i < g->nmembers; i++)
+		if (g->members[i] == idx)
+			return 0;
+	m = realloc(g->members, (g->nmembers + 1) * sizeof(*m));
+	if (!m)
+		return -ENOMEM;
+	g->members = m;
+	g->members[g->nmembers++] = idx;
+	return 0;
+}
+
+static struct pt_iommu_group *group_get(struct pt_host *h, int id)
+{
+	struct pt_iommu_group *g;
+
+	for (size_t i = 0; i < h->ngroups; i++)
+		if (h->groups[i].id == id)
+			return &h->groups[i];
+	g = realloc(h->groups, (h->ngroups + 1) * sizeof(*g));
+	if (!g)
+		return NULL;
+	h->groups = g;
+	g = &h->groups[h->ngroups++];
+	*g = (struct pt_iommu_group){.id = id};
+	return g;
+}
+
+/* Members listed in /sys/kernel/iommu_groups/<id>/devices. */
+static int read_group_dir(struct pt_root *r, struct pt_host *h, int id, const char *name)
+{
+	struct pt_iommu_group *g = group_get(h, id);
+	struct pt_strv members = {0};
+	char path[PATH_MAX];
+	int e = 0;
+
+	if (!g)
+		return -ENOMEM;
+	snprintf(path, sizeof(path), GROUPS_DIR "/%s/type", name);
+	pt_facts_attr(r, h, path, &g->type);
+	snprintf(path, sizeof(path), GROUPS_DIR "/%s/devices", name);
+	if (pt_root_list(r, path, &members) < 0)
+		return 0;
+	for (size_t i = 0; i < members.n && e >= 0; i++) {
+		struct pt_bdf b;
+		long idx;
+
+		if (pt_bdf_parse(members.v[i], strlen(members.v[i]), &b) < 0)
+			continue; /* non-PCI members (platform devices) are not ours to list */
+		idx = pt_host_dev_index(h, &b);
+		if (idx < 0) {
+			snprintf(path, sizeof(path), GROUPS_DIR "/%s/devices/%s", name, members.v[i]);
+			pt_facts_problem(h, path, "member is missing from /sys/bus/pci/devices");
+			continue;
+		}
+		if ((h->devs[idx].have & PT_PCI_HAVE_GROUP) && h->devs[idx].iommu_group != id) {
+			pt_facts_problem(h, path, "member's iommu_group link names another group");
+			continue;
+		}
+		h->devs[idx].iommu_group = id;
+		h->devs[idx].have |= PT_PCI_HAVE_GROUP;
+		e = add_member(g, (size_t)idx);
+	}
+	pt_strv_done(&members);
+	return e;
+}
+
+static int cmp_group(const void *a, const void *b)
+{
+	int x = ((const struct pt_iommu_group *)a)->id, y = ((const struct pt_iommu_group *)b)->id;
+
+	return x < y ? -1 : x > y;
+}
+
+int pt_facts_iommu(struct pt_root *r, struct pt_host *h)
+{
+	struct pt_strv names = {0};
+	int e = 0;
+
+	h->acpi_dmar = table_present(r, "DMAR");
+	h->acpi_ivrs = table_present(r, "IVRS");
+	pt_root_list(r, "/sys/class/iommu", &h->iommu_units);
+
+	if (pt_root_list(r, GROUPS_DIR, &names) == 0) {
+		for (size_t i = 0; i < names.n && e >= 0; i++) {
+			uint32_t id;
+
+			if (pt_parse_u32(names.v[i], strlen(names.v[i]), 10, &id) == 0 &&
+			    id <= INT_MAX)
+				e = read_group_dir(r, h, (int)id, names.v[i]);
+		}
+		pt_strv_done(&names);
+	}
+	/* A device link may name a group whose directory the snapshot lacks. */
+	for (size_t i = 0; i < h->ndevs && e >= 0; i++) {
+		struct pt_iommu_group *g;
+
+		if (!(h->devs[i].have & PT_PCI_HAVE_GROUP))
+			continue;
+		g = group_get(h, h->devs[i].iommu_group);
+		e = g ? add_member(g, i) : -ENOMEM;
+	}
+	if (e < 0)
+		return e;
+	for (size_t i = 0; i < h->ngroups; i++)
+		qsort(h->groups[i].members, h->groups[i].nmembers, sizeof(size_t), cmp_size);
+	qsort(h->groups, h->ngroups, sizeof(*h->groups), cmp_group);
+	return 0;
+}

@@ -1,0 +1,88 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <stdlib.h>
+
+#include "model/host.h"
+
+void pt_snapshot_meta_done(struct pt_snapshot_meta *m)
+{
+	free(m->tool);
+	free(m->date);
+	free(m->kernel_release);
+	free(m->machine);
+	*m = (struct pt_snapshot_meta){.page_size = -1, .euid = -1};
+}
+
+static void dev_done(struct pt_pci_dev *d)
+{
+	free(d->sysfs_path);
+	free(d->vendor_name);
+	free(d->device_name);
+	free(d->class_name);
+	free(d->subsys_name);
+	free(d->driver);
+	free(d->driver_override);
+	free(d->local_cpulist);
+	free(d->modalias);
+	pt_strv_done(&d->reset_methods);
+	free(d->config);
+	for (size_t i = 0; i < d->nmodules; i++)
+		free(d->modules[i].name);
+	free(d->modules);
+}
+
+
+void pt_host_done(struct pt_host *h)
+{
+	for (size_t i = 0; i < h->ndevs; i++)
+		dev_done(&h->devs[i]);
+	free(h->devs);
+	for (size_t i = 0; i < h->ngroups; i++) {
+		free(h->groups[i].type);
+		free(h->groups[i].members);
+	}
+	free(h->groups);
+	pt_snapshot_meta_done(&h->meta);
+	free(h->kernel_release);
+	pt_strv_done(&h->iommu_units);
+	pt_strv_done(&h->loaded_modules);
+	pt_strv_done(&h->problems);
+	*h = (struct pt_host){0};
+}
+
+long pt_host_dev_index(const struct pt_host *h, const struct pt_bdf *bdf)
+{
+	size_t lo = 0, hi = h->ndevs;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = pt_bdf_cmp(&h->devs[mid].bdf, bdf);
+
+		if (c == 0)
+			return (long)mid;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return -1;
+}
+
+const struct pt_pci_dev *pt_host_find_dev(const struct pt_host *h, const struct pt_bdf *bdf)
+{
+	long i = pt_host_dev_index(h, bdf);
+
+	return i < 0 ? NULL : &h->devs[i];
+}
+
+const struct pt_iommu_group *pt_host_find_group(const struct pt_host *h, int id)
+{
+	for (size_t i = 0; i < h->ngroups; i++)
+		if (h->groups[i].id == id)
+			return &h->groups[i];
+	return NULL;
+}
+
+bool pt_pci_is_display(const struct pt_pci_dev *d)
+{
+	return (d->have & PT_PCI_HAVE_CLASS) && (d->class >> 16) == 0x03;
+}

@@ -1,0 +1,134 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The host model: everything passthru knows about a host, as plain data. Facts fill it
+ * (facts/), checks and planners read it, renderers print it; nothing here does I/O.
+ * Absent is not zero: every optional fact has a "known" flag or a NULL/-1 meaning unknown.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "root.h"
+#include "util/bdf.h"
+#include "util/strv.h"
+
+enum pt_tristate {
+	PT_UNKNOWN = -1,
+	PT_NO = 0,
+	PT_YES = 1,
+};
+
+/* Which optional PCI attributes were read successfully (FACTS §1.1: all are optional). */
+enum {
+	PT_PCI_HAVE_VENDOR = 1u << 0,
+	PT_PCI_HAVE_DEVICE = 1u << 1,
+	PT_PCI_HAVE_SUBSYS = 1u << 2,
+	PT_PCI_HAVE_CLASS = 1u << 3,
+	PT_PCI_HAVE_REVISION = 1u << 4,
+	PT_PCI_HAVE_NUMA = 1u << 5,
+	PT_PCI_HAVE_GROUP = 1u << 6,
+	PT_PCI_HAVE_DRIVER = 1u << 7,	  /* the driver link was looked at (driver may be NULL) */
+	PT_PCI_HAVE_RESET = 1u << 8,	  /* reset_method was readable */
+	PT_PCI_HAVE_SRIOV = 1u << 9,	  /* sriov_totalvfs / sriov_numvfs */
+	PT_PCI_HAVE_CONFIG = 1u << 10,	  /* config space decoded */
+	PT_PCI_HAVE_MODULES = 1u << 11,	  /* modalias looked up in the module index */
+};
+
+struct pt_module_ref {
+	char *name;		/* as modules.alias names it, '-' normalised to '_' */
+	enum pt_tristate builtin; /* listed in modules.builtin */
+	enum pt_tristate loaded;  /* present in /proc/modules */
+};
+
+struct pt_pci_config;
+
+struct pt_pci_dev {
+	struct pt_bdf bdf;
+	char slot[PT_BDF_STRLEN]; /* canonical "0000:01:00.0" */
+	char *sysfs_path;	  /* resolved device directory, "/sys/devices/pci0000:00/..." */
+	unsigned have;		  /* PT_PCI_HAVE_* */
+
+	uint16_t vendor, device;
+	uint16_t subsys_vendor, subsys_device;
+	uint32_t class; /* class << 16 | subclass << 8 | prog-if */
+	uint8_t revision;
+
+	/* Names from pci.ids through libpci; NULL when unknown. */
+	char *vendor_name, *device_name, *class_name, *subsys_name;
+
+	char *driver;	       /* bound driver, NULL when unbound or unknown (see HAVE_DRIVER) */
+	char *driver_override; /* NULL when unset: sysfs shows "(null)" or "" then */
+	int iommu_group;       /* -1 when none or unknown (see HAVE_GROUP) */
+	int numa_node;	       /* -1: the kernel does not know (no _PXM), see HAVE_NUMA */
+	char *local_cpulist;
+	enum pt_tristate boot_vga;
+	struct pt_strv reset_methods; /* priority order, see HAVE_RESET */
+	char *modalias;
+	bool is_bridge; /* has a pci_bus/ directory: bridges, root and switch ports */
+
+	/* The upstream bridge, from the sysfs path; its index in pt_host.devs or -1. */
+	bool has_parent_bdf;
+	struct pt_bdf parent_bdf;
+	long parent;
+	/* SR-IOV: a virtual function's physical function (index or -1); counts on a PF. */
+	bool has_physfn_bdf;
+	struct pt_bdf physfn_bdf;
+	long physfn;
+	unsigned sriov_totalvfs, sriov_numvfs;
+
+	struct pt_pci_config *config; /* decoded config space, NULL when unreadable */
+	size_t config_len;	      /* bytes readable (64 unprivileged, 256, 4096) */
+
+	struct pt_module_ref *modules; /* modules whose aliases match modalias */
+	size_t nmodules;
+};
+
+struct pt_iommu_group {
+	int id;
+	char *type; /* "DMA", "DMA-FQ", "identity", ... or NULL (kernel < 5.11) */
+	size_t *members; /* indices into pt_host.devs, sorted by address */
+	size_t nmembers;
+};
+
+/* Metadata a snapshot records for facts that are not files (DESIGN: live-only facts). */
+struct pt_snapshot_meta {
+	int format;
+	char *tool;
+	char *date;
+	char *kernel_release;
+	char *machine;
+	long page_size; /* -1 unknown */
+	long euid;	/* -1 unknown */
+};
+
+struct pt_host {
+	enum pt_root_mode mode;
+	struct pt_snapshot_meta meta; /* from the snapshot, or the running system when live */
+	char *kernel_release;	      /* NULL when unknown */
+
+	struct pt_pci_dev *devs; /* sorted by address */
+	size_t ndevs;
+	bool pci_known; /* /sys/bus/pci/devices was readable */
+
+	struct pt_iommu_group *groups; /* sorted by id */
+	size_t ngroups;
+	struct pt_strv iommu_units;		  /* /sys/class/iommu entries: dmar0, ivhd0, ... */
+	enum pt_tristate acpi_dmar, acpi_ivrs; /* firmware tables (FACTS §1.2) */
+
+	bool modules_known; /* a module index was found for kernel_release */
+	struct pt_strv loaded_modules;
+
+	/* Problems met while reading (bad attribute values, unreadable files): "path: why". */
+	struct pt_strv problems;
+};
+
+void pt_host_done(struct pt_host *h);
+void pt_snapshot_meta_done(struct pt_snapshot_meta *m);
+const struct pt_pci_dev *pt_host_find_dev(const struct pt_host *h, const struct pt_bdf *bdf);
+long pt_host_dev_index(const struct pt_host *h, const struct pt_bdf *bdf);
+const struct pt_iommu_group *pt_host_find_group(const struct pt_host *h, int id);
+
+/* Class helpers (FACTS §1.1: 0x03xx display, 0x0604 PCI bridge). */
+bool pt_pci_is_display(const struct pt_pci_dev *d);

@@ -1,0 +1,81 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The file-system gateway. Every byte passthru reads about a host goes through a pt_root:
+ * the live host ("/"), a directory laid out like "/", or a snapshot archive held in memory.
+ * Paths are absolute within the root; symlinks resolve inside it (absolute targets and ".."
+ * never leave it), as openat2(RESOLVE_IN_ROOT) does. A CI lint (scripts/lint-layers) forbids
+ * direct file-system calls anywhere else.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "util/strv.h"
+
+struct pt_root;
+
+enum pt_root_mode {
+	PT_ROOT_LIVE,	 /* "/": the running host */
+	PT_ROOT_DIR,	 /* a directory tree, e.g. an extracted snapshot or a hand-made root */
+	PT_ROOT_ARCHIVE, /* a snapshot archive (.tar.gz, .tar.bz2, ...) loaded into memory */
+};
+
+enum pt_ftype {
+	PT_FTYPE_REG,
+	PT_FTYPE_DIR,
+	PT_FTYPE_LNK,
+	PT_FTYPE_OTHER, /* devices, fifos, sockets: never read */
+};
+
+/* Largest attribute pt_root_read_attr() accepts; sysfs attributes fit in a page. */
+#define PT_ATTR_MAX 65536
+
+/*
+ * Opens spec: "/" (live), a directory, or a snapshot archive file. On failure returns -errno
+ * and, when ret_error is not NULL, a message for the user (caller frees).
+ */
+int pt_root_open(const char *spec, struct pt_root **ret, char **ret_error);
+struct pt_root *pt_root_free(struct pt_root *r);
+
+enum pt_root_mode pt_root_mode(const struct pt_root *r);
+const char *pt_root_spec(const struct pt_root *r);
+
+/*
+ * Reads a whole regular file of at most max bytes into a NUL-terminated buffer.
+ * Errors: -ENOENT, -ENOTDIR, -ELOOP, -EACCES, -EISDIR, -EFBIG (larger than max),
+ * -EINVAL (not a regular file: a fifo or device is never opened for reading).
+ */
+int pt_root_read_file(struct pt_root *r, const char *path, size_t max, char **ret, size_t *ret_len);
+/* Reads a short attribute (at most PT_ATTR_MAX) and strips one trailing newline. */
+int pt_root_read_attr(struct pt_root *r, const char *path, char **ret);
+/* The target of a symlink, as stored (not resolved). -EINVAL if path is not a symlink. */
+int pt_root_readlink(struct pt_root *r, const char *path, char **ret);
+/* Entry names of a directory, sorted bytewise, without "." and "..". */
+int pt_root_list(struct pt_root *r, const char *path, struct pt_strv *ret);
+/* The type of path; follow=false describes a symlink itself. */
+int pt_root_stat(struct pt_root *r, const char *path, bool follow, enum pt_ftype *ret);
+bool pt_root_exists(struct pt_root *r, const char *path);
+
+/*
+ * Copies the named files of directory dir (those that exist) into a new private temporary
+ * directory on the real file system, for libraries that can only open paths (libkmod).
+ * Returns the number of files copied; *ret_tmpdir is set even when it is 0.
+ * pt_root_export_remove() deletes the copies and the directory.
+ */
+int pt_root_export(struct pt_root *r, const char *dir, const char *const *names, size_t max,
+		   char **ret_tmpdir);
+void pt_root_export_remove(char *tmpdir, const char *const *names);
+
+/* Logs every access ("read", "list", "link", "stat") with its path and result to f. */
+void pt_root_set_trace(struct pt_root *r, FILE *f);
+
+/* Tests only: use the userspace walk even where openat2 works, to check both agree. */
+void pt_root_force_fallback(struct pt_root *r);
+
+/*
+ * Copies one file of the root into an anonymous memory file (memfd) and returns its fd, for
+ * libraries that open a path: hand them "/proc/self/fd/<fd>". Caller closes.
+ */
+int pt_root_export_memfd(struct pt_root *r, const char *path, size_t max, int *ret_fd);
