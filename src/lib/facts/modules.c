@@ -17,9 +17,9 @@
 #define INDEX_MAX (64u << 20)
 
 static const char *const index_files[] = {
-	"modules.alias.bin",   "modules.builtin.alias.bin", "modules.builtin.bin",
-	"modules.dep.bin",     "modules.symbols.bin",	    "modules.softdep",
-	NULL,
+	/* What a modalias lookup consults; symbols only matter for "symbol:" aliases. */
+	"modules.alias.bin", "modules.builtin.alias.bin", "modules.builtin.bin", "modules.dep.bin",
+	"modules.softdep",   NULL,
 };
 
 static void quiet_log(void *data, int priority, const char *file, int line, const char *fn,

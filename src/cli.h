@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The command line: global options, the subcommand table, exit codes. */
+#pragma once
+
+#include <getopt.h>
+#include <stdbool.h>
+
+#include "facts/facts.h"
+#include "root.h"
+
+/* Exit codes, as `passthru check` documents them; every command uses the same. */
+enum {
+	PT_EXIT_OK = 0,
+	PT_EXIT_FINDINGS = 1, /* the command worked and found something wrong */
+	PT_EXIT_ERROR = 2,    /* usage or operational error */
+};
+
+struct pt_cli {
+	const char *root;	 /* --root, default "/" */
+	const char *pci_ids;	 /* --pci-ids */
+	const char *prog;
+};
+
+/* Options every subcommand accepts, before or after its name. */
+#define PT_GLOBAL_LONGOPTS                                                                         \
+	{"root", required_argument, NULL, 'R'}, {"pci-ids", required_argument, NULL, 'I'},         \
+		{"help", no_argument, NULL, 'h'}
+
+/* Handles a global option getopt returned; false if opt is not one. */
+bool pt_cli_global_option(struct pt_cli *cli, int opt, const char *arg);
+/* Opens the root and gathers the host model; prints the error and returns -errno on failure. */
+int pt_cli_load_host(const struct pt_cli *cli, struct pt_root **ret_root, struct pt_host *ret);
+int pt_cli_usage_error(const struct pt_cli *cli, const char *cmd, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+int pt_cmd_list(struct pt_cli *cli, int argc, char **argv);
+int pt_cmd_snapshot(struct pt_cli *cli, int argc, char **argv);
