@@ -627,3 +627,32 @@ int pt_root_export_memfd(struct pt_root *r, const char *path, size_t max, int *r
 	*ret_fd = fd;
 	return 0;
 }
+
+int pt_file_write_atomic(const char *path, const void *buf, size_t len, unsigned mode)
+{
+	struct pt_strbuf tmp = {0};
+	int fd, e;
+
+	e = pt_strbuf_printf(&tmp, "%s.tmp-XXXXXX", path);
+	if (e < 0)
+		return e;
+	fd = mkostemp(tmp.buf, O_CLOEXEC);
+	if (fd < 0) {
+		e = -errno;
+		pt_strbuf_done(&tmp);
+		return e;
+	}
+	e = write_all(fd, buf, len);
+	if (e >= 0 && fchmod(fd, mode) < 0)
+		e = -errno;
+	if (e >= 0 && fsync(fd) < 0)
+		e = -errno;
+	if (close(fd) < 0 && e >= 0)
+		e = -errno;
+	if (e >= 0 && rename(tmp.buf, path) < 0)
+		e = -errno;
+	if (e < 0)
+		unlink(tmp.buf);
+	pt_strbuf_done(&tmp);
+	return e;
+}

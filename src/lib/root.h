@@ -79,3 +79,10 @@ void pt_root_force_fallback(struct pt_root *r);
  * libraries that open a path: hand them "/proc/self/fd/<fd>". Caller closes.
  */
 int pt_root_export_memfd(struct pt_root *r, const char *path, size_t max, int *ret_fd);
+
+/*
+ * Writes a file of the real file system (the tool's own output, such as a snapshot, never
+ * the host under --root): a temporary file in the same directory, fsync, rename. On failure
+ * the target is untouched and no temporary file remains.
+ */
+int pt_file_write_atomic(const char *path, const void *buf, size_t len, unsigned mode);

@@ -8,6 +8,7 @@
 #include "facts/facts.h"
 #include "parse/pci-config.h"
 #include "util/parse-num.h"
+#include "util/path.h"
 #include "util/strbuf.h"
 
 #define PCI_DEVICES "/sys/bus/pci/devices"
@@ -94,43 +95,6 @@ static char *link_basename(struct pt_root *r, const char *path, int *ret_err)
 	return base;
 }
 
-/*
- * Lexically resolves a link target against the directory holding the link. Safe: the result
- * is only ever read through the root gateway, which confines it again.
- */
-static char *resolve_link_path(const char *dir, const char *target)
-{
-	struct pt_strbuf sb = {0};
-	const char *parts[2] = {target[0] == '/' ? "" : dir, target};
-
-	for (size_t k = 0; k < 2; k++) {
-		const char *s = parts[k];
-
-		while (*s) {
-			size_t len;
-
-			while (*s == '/')
-				s++;
-			len = strcspn(s, "/");
-			if (len == 0)
-				break;
-			if (len == 2 && s[0] == '.' && s[1] == '.') {
-				char *slash = sb.len ? strrchr(sb.buf, '/') : NULL;
-
-				if (slash) {
-					sb.len = (size_t)(slash - sb.buf);
-					sb.buf[sb.len] = '\0';
-				}
-			} else if (!(len == 1 && s[0] == '.')) {
-				pt_strbuf_putc(&sb, '/');
-				pt_strbuf_append(&sb, s, len);
-			}
-			s += len;
-		}
-	}
-	return sb.len ? pt_strbuf_steal(&sb) : (pt_strbuf_done(&sb), strdup("/"));
-}
-
 static char *device_dir(struct pt_root *r, const char *name)
 {
 	struct attr_path p;
@@ -139,24 +103,37 @@ static char *device_dir(struct pt_root *r, const char *name)
 	/* Hand-made roots may hold the directory itself rather than a link. */
 	if (pt_root_readlink(r, at(&p, PCI_DEVICES, name), &target) < 0)
 		return strdup(p.buf);
-	dir = resolve_link_path(PCI_DEVICES, target);
+	dir = pt_path_resolve_link(p.buf, target);
 	free(target);
 	return dir;
 }
 
-/* The upstream bridge is the BDF-named directory just above the device in its sysfs path. */
-static bool parent_from_path(const char *path, struct pt_bdf *ret)
+/*
+ * The bridges above a device are the BDF-named directories of its sysfs path, e.g.
+ * /sys/devices/pci0000:00/0000:00:01.0/0000:01:00.0: parent 0000:00:01.0. Nearest first.
+ */
+static int upstream_from_path(struct pt_pci_dev *d)
 {
-	const char *end = strrchr(path, '/'), *start;
+	const char *p = d->sysfs_path, *last = strrchr(p, '/');
 
-	if (!end || end == path)
-		return false;
-	start = end - 1;
-	while (start > path && *start != '/')
-		start--;
-	if (*start == '/')
-		start++;
-	return pt_bdf_parse(start, (size_t)(end - start), ret) == 0;
+	while (p < last) {
+		size_t len;
+		struct pt_bdf b, *up;
+
+		p += *p == '/';
+		len = strcspn(p, "/");
+		if (p + len <= last && pt_bdf_parse(p, len, &b) == 0) {
+			up = realloc(d->upstream, (d->nupstream + 1) * sizeof(*up));
+			if (!up)
+				return -ENOMEM;
+			memmove(up + 1, up, d->nupstream * sizeof(*up));
+			up[0] = b;
+			d->upstream = up;
+			d->nupstream++;
+		}
+		p += len;
+	}
+	return 0;
 }
 
 static void read_identity(struct pt_root *r, struct pt_host *h, struct pt_pci_dev *d)
@@ -336,7 +313,8 @@ static int read_device(struct pt_root *r, struct pt_host *h, const char *name,
 	if (!d->sysfs_path)
 		return -ENOMEM;
 	d->parent = d->physfn = -1;
-	d->has_parent_bdf = parent_from_path(d->sysfs_path, &d->parent_bdf);
+	if (upstream_from_path(d) < 0)
+		return -ENOMEM;
 	d->has_physfn_bdf = read_physfn(r, d, &d->physfn_bdf);
 	read_identity(r, h, d);
 	read_binding(r, h, d);
@@ -383,8 +361,8 @@ int pt_facts_pci(struct pt_root *r, struct pt_host *h)
 	for (size_t i = 0; i < h->ndevs; i++) {
 		struct pt_pci_dev *d = &h->devs[i];
 
-		if (d->has_parent_bdf)
-			d->parent = pt_host_dev_index(h, &d->parent_bdf);
+		if (d->nupstream)
+			d->parent = pt_host_dev_index(h, &d->upstream[0]);
 		if (d->has_physfn_bdf)
 			d->physfn = pt_host_dev_index(h, &d->physfn_bdf);
 	}

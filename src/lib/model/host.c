@@ -15,6 +15,7 @@ void pt_snapshot_meta_done(struct pt_snapshot_meta *m)
 static void dev_done(struct pt_pci_dev *d)
 {
 	free(d->sysfs_path);
+	free(d->upstream);
 	free(d->vendor_name);
 	free(d->device_name);
 	free(d->class_name);

@@ -68,9 +68,13 @@ struct pt_pci_dev {
 	char *modalias;
 	bool is_bridge; /* has a pci_bus/ directory: bridges, root and switch ports */
 
-	/* The upstream bridge, from the sysfs path; its index in pt_host.devs or -1. */
-	bool has_parent_bdf;
-	struct pt_bdf parent_bdf;
+	/*
+	 * The bridges above the device, nearest first, from its /sys/devices/pci... path;
+	 * upstream[0] is the parent bridge (index `parent` in pt_host.devs, or -1 when the
+	 * root lists no such device). Empty on a root bus.
+	 */
+	struct pt_bdf *upstream;
+	size_t nupstream;
 	long parent;
 	/* SR-IOV: a virtual function's physical function (index or -1); counts on a PF. */
 	bool has_physfn_bdf;

@@ -95,7 +95,7 @@ json_object *pt_json_device(const struct pt_host *h, const struct pt_pci_dev *d)
 	json_object_object_add(o, "reset_methods",
 			       (have & PT_PCI_HAVE_RESET) ? strv(&d->reset_methods) : NULL);
 	json_object_object_add(o, "bridge", json_object_new_boolean(d->is_bridge));
-	json_object_object_add(o, "parent", slot_of(&d->parent_bdf, d->has_parent_bdf));
+	json_object_object_add(o, "parent", slot_of(d->upstream, d->nupstream > 0));
 	json_object_object_add(o, "physfn", slot_of(&d->physfn_bdf, d->has_physfn_bdf));
 	json_object_object_add(o, "sriov_totalvfs", (have & PT_PCI_HAVE_SRIOV)
 							    ? json_object_new_int((int)d->sriov_totalvfs)

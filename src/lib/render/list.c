@@ -164,9 +164,9 @@ static char *cell_parent(const struct pt_host *h, const struct row *r)
 {
 	char buf[PT_BDF_STRLEN];
 
-	if (!r->d || !r->d->has_parent_bdf)
+	if (!r->d || !r->d->nupstream)
 		return NULL;
-	return strdup(pt_bdf_format(&r->d->parent_bdf, buf));
+	return strdup(pt_bdf_format(&r->d->upstream[0], buf));
 }
 
 static char *cell_reason(const struct pt_host *h, const struct row *r)

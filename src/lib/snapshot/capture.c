@@ -1,0 +1,647 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <archive.h>
+#include <archive_entry.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "snapshot/capture.h"
+#include "snapshot/meta.h"
+#include "util/macro.h"
+#include "util/path.h"
+#include "util/strbuf.h"
+
+/* Largest file captured: a pci.ids is 1.3 MiB, a modules.alias.bin a few MiB. */
+#define FILE_MAX (64u << 20)
+
+/* FACTS §1.1. Never rom, resource*, reset, remove, rescan: they are not facts, or act. */
+const char *const pt_snapshot_pci_attrs[] = {
+	"vendor",	      "device",		    "subsystem_vendor",	 "subsystem_device",
+	"class",	      "revision",	    "modalias",		 "driver",
+	"driver_override",    "iommu_group",	    "numa_node",	 "local_cpulist",
+	"local_cpus",	      "boot_vga",	    "boot_display",	 "reset_method",
+	"config",	      "enable",		    "current_link_speed", "current_link_width",
+	"max_link_speed",     "max_link_width",	    "secondary_bus_number",
+	"subordinate_bus_number",		    "sriov_totalvfs",	 "sriov_numvfs",
+	"sriov_offset",	      "sriov_stride",	    "sriov_vf_device",	 "physfn",
+	"pci_bus",	      "d3cold_allowed",	    "label",		 "index",
+	"acpi_index",	      NULL,
+};
+
+/* Files that are not text: never redacted (a MAC-like byte run in them is not a MAC). */
+static const char *const binary_suffixes[] = {"/config", ".bin", "/DMAR", "/IVRS", NULL};
+
+static const char *const fixed_files[] = {
+	"/proc/cmdline",
+	"/proc/cpuinfo",
+	"/proc/modules",
+	"/proc/iomem",
+	"/proc/interrupts",
+	"/proc/meminfo",
+	"/proc/sys/kernel/osrelease",
+	"/etc/default/grub",
+	"/etc/kernel/cmdline",
+	"/etc/kernel/proxmox-boot-uuids",
+	"/etc/modules",
+	"/etc/initramfs-tools/modules",
+	"/etc/os-release",
+	"/sys/firmware/acpi/tables/DMAR",
+	"/sys/firmware/acpi/tables/IVRS",
+	"/sys/devices/system/cpu/online",
+	"/sys/devices/system/cpu/possible",
+	"/sys/devices/system/cpu/present",
+	NULL,
+};
+
+/* Directories whose files (one level) are captured. */
+static const char *const config_dirs[] = {
+	"/etc/default/grub.d",	 "/etc/modprobe.d",	  "/run/modprobe.d",
+	"/usr/local/lib/modprobe.d", "/usr/lib/modprobe.d", "/lib/modprobe.d",
+	"/etc/modules-load.d",	 "/run/modules-load.d",	  "/usr/lib/modules-load.d",
+	"/lib/modules-load.d",	 "/sys/bus/pci/drivers",  NULL,
+};
+
+static const char *const module_files[] = {
+	"modules.alias.bin", "modules.builtin.alias.bin", "modules.builtin.bin",
+	"modules.dep.bin",   "modules.softdep",		  "modules.builtin",
+	"modules.builtin.modinfo", NULL,
+};
+
+static const char *const pci_ids_files[] = {
+	"/usr/share/misc/pci.ids",
+	"/usr/share/hwdata/pci.ids",
+	NULL,
+};
+
+static const char *const module_param_dirs[] = {
+	"/sys/module/vfio/parameters",	     "/sys/module/vfio_pci/parameters",
+	"/sys/module/vfio_iommu_type1/parameters", "/sys/module/kvm/parameters",
+	"/sys/module/kvm_intel/parameters",  "/sys/module/kvm_amd/parameters",
+	NULL,
+};
+
+/* ---- a set of captured paths ---- */
+
+struct pathset {
+	char **slots;
+	size_t cap, n;
+};
+
+static uint64_t hash(const char *s)
+{
+	uint64_t h = 1469598103934665603ull; /* FNV-1a */
+
+	while (*s)
+		h = (h ^ (unsigned char)*s++) * 1099511628211ull;
+	return h;
+}
+
+/* Adds path; returns 1 if new, 0 if present, -ENOMEM. */
+static int pathset_add(struct pathset *ps, const char *path)
+{
+	if ((ps->n + 1) * 2 > ps->cap) {
+		struct pathset bigger = {.cap = ps->cap ? ps->cap * 2 : 1024};
+
+		bigger.slots = calloc(bigger.cap, sizeof(char *));
+		if (!bigger.slots)
+			return -ENOMEM;
+		for (size_t i = 0; i < ps->cap; i++) {
+			if (!ps->slots[i])
+				continue;
+			size_t j = hash(ps->slots[i]) & (bigger.cap - 1);
+			while (bigger.slots[j])
+				j = (j + 1) & (bigger.cap - 1);
+			bigger.slots[j] = ps->slots[i];
+		}
+		free(ps->slots);
+		ps->slots = bigger.slots;
+		ps->cap = bigger.cap;
+	}
+	size_t j = hash(path) & (ps->cap - 1);
+	while (ps->slots[j]) {
+		if (streq(ps->slots[j], path))
+			return 0;
+		j = (j + 1) & (ps->cap - 1);
+	}
+	ps->slots[j] = strdup(path);
+	if (!ps->slots[j])
+		return -ENOMEM;
+	ps->n++;
+	return 1;
+}
+
+static void pathset_done(struct pathset *ps)
+{
+	for (size_t i = 0; i < ps->cap; i++)
+		free(ps->slots[i]);
+	free(ps->slots);
+}
+
+/* ---- redaction ---- */
+
+static bool is_hex(char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+static bool is_word(char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       c == '.' || c == '-' || c == '_';
+}
+
+/* "aa:bb:cc:dd:ee:ff" or with '-', not part of a longer hex/colon run. */
+static bool mac_at(const char *s, size_t len, size_t i)
+{
+	char sep;
+
+	if (i + 17 > len || (i > 0 && (is_hex(s[i - 1]) || s[i - 1] == ':' || s[i - 1] == '-')))
+		return false;
+	sep = s[i + 2];
+	if (sep != ':' && sep != '-')
+		return false;
+	for (size_t k = 0; k < 6; k++) {
+		if (!is_hex(s[i + 3 * k]) || !is_hex(s[i + 3 * k + 1]))
+			return false;
+		if (k < 5 && s[i + 3 * k + 2] != sep)
+			return false;
+	}
+	return i + 17 == len || !(is_hex(s[i + 17]) || s[i + 17] == sep);
+}
+
+int pt_snapshot_redact(char **buf, size_t *len, const char *hostname)
+{
+	size_t hl = hostname ? strlen(hostname) : 0;
+	struct pt_strbuf out = {0};
+	const char *s = *buf;
+	size_t i = 0;
+	int e = 0;
+
+	while (i < *len && e >= 0) {
+		if (mac_at(s, *len, i)) {
+			char m[18] = "XX:XX:XX:XX:XX:XX";
+
+			for (size_t k = 2; k < 17; k += 3)
+				m[k] = s[i + 2];
+			e = pt_strbuf_append(&out, m, 17);
+			i += 17;
+		} else if (hl && is_word(s[i]) && (i == 0 || !is_word(s[i - 1]))) {
+			size_t w = i;
+
+			while (w < *len && is_word(s[w]))
+				w++;
+			/* The host's name, or its FQDN: a word equal to it or starting "name.". */
+			if ((w - i == hl || (w - i > hl && s[i + hl] == '.')) &&
+			    memcmp(s + i, hostname, hl) == 0)
+				e = pt_strbuf_puts(&out, "REDACTED-HOSTNAME");
+			else
+				e = pt_strbuf_append(&out, s + i, w - i);
+			i = w;
+		} else {
+			e = pt_strbuf_putc(&out, s[i++]);
+		}
+	}
+	if (e < 0) {
+		pt_strbuf_done(&out);
+		return e;
+	}
+	free(*buf);
+	*len = out.len;
+	*buf = pt_strbuf_steal(&out);
+	return 0;
+}
+
+/* ---- the capture ---- */
+
+struct capture {
+	struct pt_root *r;
+	struct archive *a;
+	struct pathset seen;
+	struct pt_strv *warnings;
+	char *hostname; /* redacted from text files */
+	int err;
+};
+
+static void warn(struct capture *c, const char *path, int e)
+{
+	struct pt_strbuf sb = {0};
+
+	if (pt_strbuf_printf(&sb, "%s: %s", path, strerror(-e)) >= 0)
+		pt_strv_consume(c->warnings, pt_strbuf_steal(&sb));
+	else
+		pt_strbuf_done(&sb);
+}
+
+static bool is_binary(const char *path)
+{
+	size_t pl = strlen(path);
+
+	for (size_t i = 0; binary_suffixes[i]; i++) {
+		size_t sl = strlen(binary_suffixes[i]);
+
+		if (pl >= sl && streq(path + pl - sl, binary_suffixes[i]))
+			return true;
+	}
+	return strstr(path, "/efivars/") != NULL;
+}
+
+static int write_entry(struct capture *c, const char *path, mode_t type, const char *data,
+		       size_t len, const char *target)
+{
+	struct archive_entry *e = archive_entry_new();
+	int r = 0;
+
+	if (!e)
+		return -ENOMEM;
+	archive_entry_set_pathname(e, path + 1); /* archive paths are relative */
+	archive_entry_set_filetype(e, type);
+	archive_entry_set_perm(e, type == AE_IFDIR ? 0755 : type == AE_IFLNK ? 0777 : 0644);
+	archive_entry_set_uname(e, "root");
+	archive_entry_set_gname(e, "root");
+	archive_entry_set_mtime(e, 0, 0);
+	if (type == AE_IFLNK)
+		archive_entry_set_symlink(e, target);
+	archive_entry_set_size(e, type == AE_IFREG ? (la_int64_t)len : 0);
+	if (archive_write_header(c->a, e) != ARCHIVE_OK ||
+	    (type == AE_IFREG && len && archive_write_data(c->a, data, len) != (la_ssize_t)len))
+		r = -EIO;
+	archive_entry_free(e);
+	return r;
+}
+
+static int capture_file(struct capture *c, const char *path)
+{
+	char *buf = NULL;
+	size_t len;
+	int e = pt_root_read_file(c->r, path, FILE_MAX, &buf, &len);
+
+	if (e < 0) {
+		if (e != -ENOENT && e != -ENOTDIR)
+			warn(c, path, e);
+		return 0;
+	}
+	if (!is_binary(path) && strncmp(path, "/usr/share/", 11) != 0)
+		e = pt_snapshot_redact(&buf, &len, c->hostname);
+	if (e >= 0)
+		e = write_entry(c, path, AE_IFREG, buf, len, NULL);
+	free(buf);
+	return e;
+}
+
+/* Captures path as what it is (a link stays a link, a directory has no contents). */
+static int capture_entry(struct capture *c, const char *path, enum pt_ftype t)
+{
+	char *target = NULL;
+	int e = pathset_add(&c->seen, path);
+
+	if (e <= 0)
+		return e;
+	switch (t) {
+	case PT_FTYPE_LNK:
+		e = pt_root_readlink(c->r, path, &target);
+		if (e >= 0)
+			e = write_entry(c, path, AE_IFLNK, NULL, 0, target);
+		free(target);
+		return e;
+	case PT_FTYPE_DIR:
+		return write_entry(c, path, AE_IFDIR, NULL, 0, NULL);
+	case PT_FTYPE_REG:
+		return capture_file(c, path);
+	default:
+		return 0;
+	}
+}
+
+/*
+ * Captures path and every symlink met on the way to it, each at its real place, so the
+ * archive resolves like the source: /etc/os-release keeps its link and gains the file it
+ * names, /sys/bus/pci/devices/X its link and the device directory's attribute.
+ * Returns -ENOENT quietly for paths that do not exist.
+ */
+static int capture(struct capture *c, const char *path)
+{
+	struct pt_strbuf cur = {0};
+	char *todo = strdup(path);
+	unsigned links = 0;
+	int e = todo ? 0 : -ENOMEM;
+
+	while (e >= 0) {
+		const char *rest = todo + cur.len;
+		size_t len;
+		enum pt_ftype t;
+
+		while (*rest == '/')
+			rest++;
+		len = strcspn(rest, "/");
+		if (!len)
+			break;
+		e = pt_strbuf_putc(&cur, '/');
+		if (e >= 0)
+			e = pt_strbuf_append(&cur, rest, len);
+		if (e >= 0)
+			e = pt_root_stat(c->r, cur.buf, false, &t);
+		if (e < 0)
+			break;
+		if (rest[len] && t != PT_FTYPE_LNK)
+			continue; /* an intermediate directory: created implicitly */
+		e = capture_entry(c, cur.buf, t);
+		if (e >= 0 && rest[len] && t == PT_FTYPE_LNK) {
+			char *target = NULL, *resolved, *next;
+
+			if (++links > 40 || (e = pt_root_readlink(c->r, cur.buf, &target)) < 0) {
+				e = e < 0 ? e : -ELOOP;
+				break;
+			}
+			resolved = pt_path_resolve_link(cur.buf, target);
+			free(target);
+			next = NULL;
+			if (!resolved || asprintf(&next, "%s%s", resolved, rest + len) < 0)
+				next = NULL;
+			free(resolved);
+			if (!next) {
+				e = -ENOMEM;
+				break;
+			}
+			free(todo);
+			todo = next;
+			pt_strbuf_reset(&cur);
+		}
+	}
+	free(todo);
+	pt_strbuf_done(&cur);
+	return e;
+}
+
+static int ok_if_missing(int e)
+{
+	return e == -ENOENT || e == -ENOTDIR ? 0 : e;
+}
+
+/* The entries of dir, one level: files, links, and empty directories. */
+static int capture_listing(struct capture *c, const char *dir)
+{
+	struct pt_strv names = {0};
+	char path[PATH_MAX];
+	int e = pt_root_list(c->r, dir, &names);
+
+	if (e < 0)
+		return ok_if_missing(e);
+	for (size_t i = 0; i < names.n && e >= 0; i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, names.v[i]);
+		e = ok_if_missing(capture(c, path));
+	}
+	pt_strv_done(&names);
+	return e;
+}
+
+static int capture_device(struct capture *c, const struct pt_pci_dev *d)
+{
+	char path[PATH_MAX];
+	int e = 0;
+
+	for (size_t i = 0; pt_snapshot_pci_attrs[i] && e >= 0; i++) {
+		snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/%s", d->slot,
+			 pt_snapshot_pci_attrs[i]);
+		e = ok_if_missing(capture(c, path));
+	}
+	/* SR-IOV: the virtfnN links of a physical function. */
+	for (unsigned n = 0; n < d->sriov_numvfs && e >= 0; n++) {
+		snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/virtfn%u", d->slot, n);
+		e = ok_if_missing(capture(c, path));
+	}
+	return e;
+}
+
+static int capture_groups(struct capture *c)
+{
+	static const char *const parts[] = {"type", "reserved_regions", NULL};
+	struct pt_strv groups = {0};
+	char path[PATH_MAX];
+	int e = pt_root_list(c->r, "/sys/kernel/iommu_groups", &groups);
+
+	if (e < 0)
+		return ok_if_missing(e);
+	for (size_t i = 0; i < groups.n && e >= 0; i++) {
+		for (size_t k = 0; parts[k] && e >= 0; k++) {
+			snprintf(path, sizeof(path), "/sys/kernel/iommu_groups/%s/%s", groups.v[i],
+				 parts[k]);
+			e = ok_if_missing(capture(c, path));
+		}
+		snprintf(path, sizeof(path), "/sys/kernel/iommu_groups/%s/devices", groups.v[i]);
+		if (e >= 0)
+			e = capture_listing(c, path);
+	}
+	pt_strv_done(&groups);
+	return e;
+}
+
+/* /sys/class/iommu/<unit> and the capability registers behind it (FACTS §1.2). */
+static int capture_iommu_units(struct capture *c, const struct pt_host *h)
+{
+	static const char *const regs[] = {"intel-iommu/cap", "intel-iommu/ecap",
+					   "intel-iommu/version", "amd-iommu/cap",
+					   "amd-iommu/features", NULL};
+	char path[PATH_MAX];
+	int e = 0;
+
+	for (size_t i = 0; i < h->iommu_units.n && e >= 0; i++) {
+		snprintf(path, sizeof(path), "/sys/class/iommu/%s", h->iommu_units.v[i]);
+		e = ok_if_missing(capture(c, path));
+		for (size_t k = 0; regs[k] && e >= 0; k++) {
+			snprintf(path, sizeof(path), "/sys/class/iommu/%s/%s", h->iommu_units.v[i],
+				 regs[k]);
+			e = ok_if_missing(capture(c, path));
+		}
+	}
+	return e;
+}
+
+static int capture_firmware(struct capture *c)
+{
+	static const char *const efivars[] = {"LoaderInfo-", "LoaderEntrySelected-",
+					      "SecureBoot-", NULL};
+	struct pt_strv names = {0};
+	char path[PATH_MAX];
+	int e = ok_if_missing(capture(c, "/sys/firmware/efi"));
+
+	/* Which loader booted and Secure Boot (FACTS §3): a few small EFI variables. */
+	if (e < 0 || pt_root_list(c->r, "/sys/firmware/efi/efivars", &names) < 0)
+		return e;
+	for (size_t i = 0; i < names.n && e >= 0; i++)
+		for (size_t k = 0; efivars[k]; k++)
+			if (startswith(names.v[i], efivars[k])) {
+				snprintf(path, sizeof(path), "/sys/firmware/efi/efivars/%s",
+					 names.v[i]);
+				e = ok_if_missing(capture(c, path));
+			}
+	pt_strv_done(&names);
+	return e;
+}
+
+/* CPU and NUMA topology, for pinning (FACTS §10). */
+static int capture_topology(struct capture *c)
+{
+	static const char *const cpu_files[] = {"online",
+						"topology/physical_package_id",
+						"topology/die_id",
+						"topology/core_id",
+						"topology/cluster_id",
+						"topology/core_cpus_list",
+						"topology/thread_siblings_list",
+						"topology/package_cpus_list",
+						"topology/core_siblings_list",
+						NULL};
+	struct pt_strv cpus = {0}, nodes = {0};
+	char path[PATH_MAX];
+	int e = 0;
+
+	if (pt_root_list(c->r, "/sys/devices/system/cpu", &cpus) == 0)
+		for (size_t i = 0; i < cpus.n && e >= 0; i++) {
+			if (!startswith(cpus.v[i], "cpu") || cpus.v[i][3] < '0' ||
+			    cpus.v[i][3] > '9')
+				continue;
+			for (size_t k = 0; cpu_files[k] && e >= 0; k++) {
+				snprintf(path, sizeof(path), "/sys/devices/system/cpu/%s/%s",
+					 cpus.v[i], cpu_files[k]);
+				e = ok_if_missing(capture(c, path));
+			}
+		}
+	if (e >= 0 && pt_root_list(c->r, "/sys/devices/system/node", &nodes) == 0)
+		for (size_t i = 0; i < nodes.n && e >= 0; i++) {
+			if (!startswith(nodes.v[i], "node"))
+				continue;
+			snprintf(path, sizeof(path), "/sys/devices/system/node/%s/cpulist",
+				 nodes.v[i]);
+			e = ok_if_missing(capture(c, path));
+		}
+	pt_strv_done(&cpus);
+	pt_strv_done(&nodes);
+	return e;
+}
+
+static int capture_kernel(struct capture *c, const struct pt_host *h)
+{
+	char path[PATH_MAX];
+	int e = 0;
+
+	if (!h->kernel_release)
+		return 0;
+	snprintf(path, sizeof(path), "/boot/config-%s", h->kernel_release);
+	e = ok_if_missing(capture(c, path));
+	for (size_t i = 0; module_files[i] && e >= 0; i++) {
+		snprintf(path, sizeof(path), "/lib/modules/%s/%s", h->kernel_release,
+			 module_files[i]);
+		e = ok_if_missing(capture(c, path));
+	}
+	return e;
+}
+
+static int write_meta(struct capture *c, const struct pt_host *h, const struct pt_capture_opts *o)
+{
+	struct pt_strbuf sb = {0};
+	char date[32];
+	struct tm tm;
+	int e;
+
+	gmtime_r(&o->date, &tm);
+	strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	pt_strbuf_printf(&sb, "format=%d\ntool=passthru %s\ndate=%s\n", PT_SNAPSHOT_FORMAT,
+			 PT_VERSION, date);
+	if (h->kernel_release)
+		pt_strbuf_printf(&sb, "kernel_release=%s\n", h->kernel_release);
+	if (h->meta.machine)
+		pt_strbuf_printf(&sb, "machine=%s\n", h->meta.machine);
+	if (h->meta.page_size > 0)
+		pt_strbuf_printf(&sb, "page_size=%ld\n", h->meta.page_size);
+	if (h->meta.euid >= 0)
+		pt_strbuf_printf(&sb, "euid=%ld\n", h->meta.euid);
+	e = write_entry(c, PT_SNAPSHOT_META_PATH, AE_IFREG, pt_strbuf_str(&sb), sb.len, NULL);
+	pt_strbuf_done(&sb);
+	return e;
+}
+
+static int capture_all(struct capture *c, const struct pt_host *h, const struct pt_capture_opts *o)
+{
+	int e = write_meta(c, h, o);
+
+	for (size_t i = 0; fixed_files[i] && e >= 0; i++)
+		e = ok_if_missing(capture(c, fixed_files[i]));
+	for (size_t i = 0; config_dirs[i] && e >= 0; i++)
+		e = capture_listing(c, config_dirs[i]);
+	for (size_t i = 0; module_param_dirs[i] && e >= 0; i++)
+		e = capture_listing(c, module_param_dirs[i]);
+	for (size_t i = 0; i < h->ndevs && e >= 0; i++)
+		e = capture_device(c, &h->devs[i]);
+	if (e >= 0)
+		e = capture_groups(c);
+	if (e >= 0)
+		e = capture_iommu_units(c, h);
+	if (e >= 0)
+		e = capture_firmware(c);
+	if (e >= 0)
+		e = capture_topology(c);
+	if (e >= 0)
+		e = capture_kernel(c, h);
+	/* The host's own pci.ids, so names print as they did there. */
+	for (size_t i = 0; pci_ids_files[i] && e >= 0; i++) {
+		e = ok_if_missing(capture(c, pci_ids_files[i]));
+		if (e >= 0 && pt_root_exists(c->r, pci_ids_files[i]))
+			break;
+	}
+	return e;
+}
+
+static la_ssize_t write_cb(struct archive *a, void *ctx, const void *buf, size_t n)
+{
+	return pt_strbuf_append(ctx, buf, n) < 0 ? -1 : (la_ssize_t)n;
+}
+
+static char *read_hostname(struct pt_root *r)
+{
+	char *name = NULL;
+
+	if (pt_root_read_attr(r, "/proc/sys/kernel/hostname", &name) < 0)
+		return NULL;
+	/* Nothing to hide in the kernel's placeholders. */
+	if (!name[0] || streq(name, "(none)") || streq(name, "localhost"))
+		name = pt_free(name);
+	return name;
+}
+
+int pt_snapshot_capture(struct pt_root *r, const struct pt_host *h,
+			const struct pt_capture_opts *o, char **ret_buf, size_t *ret_len,
+			struct pt_strv *warnings)
+{
+	struct pt_strbuf out = {0};
+	struct capture c = {.r = r, .warnings = warnings, .hostname = read_hostname(r)};
+	int e = 0;
+
+	c.a = archive_write_new();
+	if (!c.a) {
+		free(c.hostname);
+		return -ENOMEM;
+	}
+	/* Reproducible bytes: pax without timestamps of its own, gzip without a date. */
+	if (archive_write_set_format_pax_restricted(c.a) != ARCHIVE_OK ||
+	    archive_write_add_filter_gzip(c.a) != ARCHIVE_OK ||
+	    archive_write_set_options(c.a, "gzip:!timestamp") != ARCHIVE_OK ||
+	    archive_write_open(c.a, &out, NULL, write_cb, NULL) != ARCHIVE_OK)
+		e = -EIO;
+	if (e >= 0)
+		e = capture_all(&c, h, o);
+	if (archive_write_close(c.a) != ARCHIVE_OK && e >= 0)
+		e = -EIO;
+	archive_write_free(c.a);
+	pathset_done(&c.seen);
+	free(c.hostname);
+	if (e < 0) {
+		pt_strbuf_done(&out);
+		return e;
+	}
+	*ret_len = out.len;
+	*ret_buf = pt_strbuf_steal(&out);
+	return 0;
+}
