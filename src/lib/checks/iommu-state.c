@@ -36,7 +36,8 @@ int pt_iommu_judge(const struct pt_host *h, struct pt_iommu_verdict *ret)
 	struct pt_iommu_verdict v = {0};
 	char *fw;
 
-	if (h->iommu_units.n && h->ngroups) {
+	/* Groups are the ground truth; a partial snapshot may lack /sys/class/iommu. */
+	if (h->ngroups) {
 		v.state = PT_IOMMU_ACTIVE;
 	} else if (h->iommu_units.n) {
 		v.state = PT_IOMMU_UNITS_NO_GROUPS;

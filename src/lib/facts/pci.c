@@ -246,9 +246,15 @@ static void read_misc(struct pt_root *r, struct pt_host *h, struct pt_pci_dev *d
 			note_bad_value(h, p.buf, s);
 		free(s);
 	}
-	/* Bridges and ports carry a pci_bus/ directory (Proxmox skips such group members). */
-	d->is_bridge = pt_root_stat(r, at(&p, d->sysfs_path, "pci_bus"), true, &t) == 0 &&
-		       t == PT_FTYPE_DIR;
+	/*
+	 * Bridges and ports carry a pci_bus/ directory (Proxmox skips such group members,
+	 * FACTS §5.3); snapshots that lack it still have the class: PCI-to-PCI bridge 0604,
+	 * semi-transparent 0609.
+	 */
+	d->is_bridge = (pt_root_stat(r, at(&p, d->sysfs_path, "pci_bus"), true, &t) == 0 &&
+			t == PT_FTYPE_DIR) ||
+		       ((d->have & PT_PCI_HAVE_CLASS) &&
+			((d->class >> 8) == 0x0604 || (d->class >> 8) == 0x0609));
 	if (read_int(r, h, d->sysfs_path, "sriov_totalvfs", 0, INT_MAX, &total) &&
 	    read_int(r, h, d->sysfs_path, "sriov_numvfs", 0, INT_MAX, &v)) {
 		d->sriov_totalvfs = (unsigned)total;
