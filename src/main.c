@@ -95,6 +95,9 @@ int pt_cli_load_host(const struct pt_cli *cli, struct pt_root **ret_root, struct
 		pt_root_free(root);
 		return e;
 	}
+	/* What could not be read is "unknown" in the output; say why once, on stderr. */
+	for (size_t i = 0; i < ret->problems.n; i++)
+		fprintf(stderr, "%s: warning: %s\n", cli->prog, ret->problems.v[i]);
 	*ret_root = root;
 	return 0;
 }

@@ -329,6 +329,11 @@ static int read_device(struct pt_root *r, struct pt_host *h, const char *name,
 	read_reset(r, h, d);
 	read_misc(r, h, d);
 	read_config(r, h, d);
+	if (!(d->have & (PT_PCI_HAVE_VENDOR | PT_PCI_HAVE_DEVICE | PT_PCI_HAVE_CLASS))) {
+		struct attr_path p;
+
+		pt_facts_problem(h, at(&p, PCI_DEVICES, name), "no readable identity attributes");
+	}
 	return 1;
 }
 

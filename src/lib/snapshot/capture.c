@@ -628,6 +628,7 @@ int pt_snapshot_capture(struct pt_root *r, const struct pt_host *h,
 	if (archive_write_set_format_pax_restricted(c.a) != ARCHIVE_OK ||
 	    archive_write_add_filter_gzip(c.a) != ARCHIVE_OK ||
 	    archive_write_set_options(c.a, "gzip:!timestamp") != ARCHIVE_OK ||
+	    archive_write_set_bytes_in_last_block(c.a, 1) != ARCHIVE_OK ||
 	    archive_write_open(c.a, &out, NULL, write_cb, NULL) != ARCHIVE_OK)
 		e = -EIO;
 	if (e >= 0)
