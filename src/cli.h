@@ -16,15 +16,17 @@ enum {
 };
 
 struct pt_cli {
-	const char *root;	 /* --root, default "/" */
-	const char *pci_ids;	 /* --pci-ids */
+	const char *root;    /* --root, default "/" */
+	const char *pci_ids; /* --pci-ids */
 	const char *prog;
 };
 
 /* Options every subcommand accepts, before or after its name. */
-#define PT_GLOBAL_LONGOPTS                                                                         \
-	{"root", required_argument, NULL, 'R'}, {"pci-ids", required_argument, NULL, 'I'},         \
-		{"help", no_argument, NULL, 'h'}
+#define PT_GLOBAL_LONGOPTS                                                                 \
+	{"root", required_argument, NULL, 'R'}, {"pci-ids", required_argument, NULL, 'I'}, \
+	{                                                                                  \
+		"help", no_argument, NULL, 'h'                                             \
+	}
 
 /* Handles a global option getopt returned; false if opt is not one. */
 bool pt_cli_global_option(struct pt_cli *cli, int opt, const char *arg);

@@ -64,8 +64,7 @@ int pt_cli_usage_error(const struct pt_cli *cli, const char *cmd, const char *fm
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "\nTry '%s %s--help' for more information.\n", cli->prog,
-		cmd ? cmd : "");
+	fprintf(stderr, "\nTry '%s %s--help' for more information.\n", cli->prog, cmd ? cmd : "");
 	return PT_EXIT_ERROR;
 }
 
@@ -83,12 +82,8 @@ int pt_cli_load_host(const struct pt_cli *cli, struct pt_root **ret_root, struct
 		return e;
 	}
 	/* Test hook: log every path the command reads (tests/snapshot checks coverage). */
-	if (trace && *trace) {
-		FILE *f = fopen(trace, "ae");
-
-		if (f)
-			pt_root_set_trace(root, f);
-	}
+	if (trace && *trace && pt_root_trace_to(root, trace) < 0)
+		fprintf(stderr, "%s: cannot trace to %s\n", cli->prog, trace);
 	e = pt_facts_gather(root, &opts, ret);
 	if (e < 0) {
 		fprintf(stderr, "%s: reading %s: %s\n", cli->prog, cli->root, strerror(-e));

@@ -435,6 +435,8 @@ struct pt_root *pt_root_free(struct pt_root *r)
 	if (r->dirfd >= 0)
 		close(r->dirfd);
 	pt_memtree_free(r->tree);
+	if (r->trace)
+		fclose(r->trace);
 	pt_strbuf_done(&r->walk);
 	free(r->spec);
 	free(r);
@@ -451,9 +453,17 @@ const char *pt_root_spec(const struct pt_root *r)
 	return r->spec;
 }
 
-void pt_root_set_trace(struct pt_root *r, FILE *f)
+int pt_root_trace_to(struct pt_root *r, const char *path)
 {
+	FILE *f = fopen(path, "ae");
+
+	if (!f)
+		return -errno;
+	if (r->trace)
+		fclose(r->trace);
+	setvbuf(f, NULL, _IOLBF, 0);
 	r->trace = f;
+	return 0;
 }
 
 int pt_root_read_file(struct pt_root *r, const char *path, size_t max, char **ret, size_t *ret_len)

@@ -68,8 +68,11 @@ int pt_root_export(struct pt_root *r, const char *dir, const char *const *names,
 		   char **ret_tmpdir);
 void pt_root_export_remove(char *tmpdir, const char *const *names);
 
-/* Logs every access ("read", "list", "link", "stat") with its path and result to f. */
-void pt_root_set_trace(struct pt_root *r, FILE *f);
+/*
+ * Appends every access ("read", "list", "link", "stat") with its path and result to the
+ * file at path, one tab-separated line each (tests/snapshot checks capture coverage).
+ */
+int pt_root_trace_to(struct pt_root *r, const char *path);
 
 /* Tests only: use the userspace walk even where openat2 works, to check both agree. */
 void pt_root_force_fallback(struct pt_root *r);

@@ -16,8 +16,7 @@ static void walk(struct pt_memtree *t, const char *dir, int depth)
 	struct pt_strv names = {0};
 	char path[1024];
 
-	if (depth > 8 || pt_memtree_lookup(t, dir, true, &n) < 0 ||
-	    pt_memnode_list(n, &names) < 0)
+	if (depth > 8 || pt_memtree_lookup(t, dir, true, &n) < 0 || pt_memnode_list(n, &names) < 0)
 		return;
 	for (size_t i = 0; i < names.n; i++) {
 		const struct pt_memnode *k;

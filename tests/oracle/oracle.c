@@ -130,7 +130,8 @@ static int run_hwloc(const struct pt_host *h, FILE *f, bool xml)
 				compare_hwloc_object(h, busid, ven, dev, c, stack[top].bridge);
 			if (!strstr(line, "/>") && top < 63) {
 				stack[++top] = (struct frame){.depth = depth};
-				strcpy(stack[top].bridge, is_bridge ? busid : stack[top - 1].bridge);
+				strcpy(stack[top].bridge,
+				       is_bridge ? busid : stack[top - 1].bridge);
 			}
 			continue;
 		}

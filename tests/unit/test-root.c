@@ -63,7 +63,7 @@ static int setup_tree(void **state)
 	dir("sys/a");
 	put("etc/hostname", "inside\n");
 	put("secret", "in-root secret\n");
-	link_("abs", "/secret");			  /* absolute: resolves inside */
+	link_("abs", "/secret");			     /* absolute: resolves inside */
 	link_("sys/a/up", "../../../../../../etc/hostname"); /* ".." stops at the root */
 	link_("loop1", "loop2");
 	link_("loop2", "loop1");
@@ -79,9 +79,9 @@ static int setup_tree(void **state)
 
 static int teardown_tree(void **state)
 {
-	const char *const rm[] = {"etc/hostname", "secret", "abs", "sys/a/up", "loop1", "loop2",
-				  "dangling", "sys/a/dirlink", "fifo", "big", "sys/a", "sys",
-				  "etc", NULL};
+	const char *const rm[] = {"etc/hostname", "secret",   "abs",	       "sys/a/up", "loop1",
+				  "loop2",	  "dangling", "sys/a/dirlink", "fifo",	   "big",
+				  "sys/a",	  "sys",      "etc",	       NULL};
 	char path[512];
 
 	for (size_t i = 0; rm[i]; i++) {
@@ -186,8 +186,8 @@ static struct pt_strbuf make_archive(const struct entry *e, bool gzip)
 			archive_entry_set_hardlink(ae, e->hardlink);
 		if (e->type == AE_IFLNK)
 			archive_entry_set_symlink(ae, e->data);
-		archive_entry_set_size(ae, e->type == AE_IFREG && !e->hardlink ? strlen(e->data)
-									  : 0);
+		archive_entry_set_size(ae,
+				       e->type == AE_IFREG && !e->hardlink ? strlen(e->data) : 0);
 		archive_write_header(a, ae);
 		if (e->type == AE_IFREG && !e->hardlink)
 			archive_write_data(a, e->data, strlen(e->data));
@@ -302,7 +302,7 @@ static void test_open_errors(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_dir_openat2),	 cmocka_unit_test(test_dir_fallback),
+		cmocka_unit_test(test_dir_openat2),	cmocka_unit_test(test_dir_fallback),
 		cmocka_unit_test(test_archive_escapes), cmocka_unit_test(test_archive_tree),
 		cmocka_unit_test(test_archive_top_dir), cmocka_unit_test(test_open_errors),
 	};

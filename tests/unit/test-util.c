@@ -139,9 +139,12 @@ static void test_strbuf(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_parse_hex_attr), cmocka_unit_test(test_parse_i64),
-		cmocka_unit_test(test_parse_u64_overflow), cmocka_unit_test(test_bdf),
-		cmocka_unit_test(test_cpulist), cmocka_unit_test(test_strv),
+		cmocka_unit_test(test_parse_hex_attr),
+		cmocka_unit_test(test_parse_i64),
+		cmocka_unit_test(test_parse_u64_overflow),
+		cmocka_unit_test(test_bdf),
+		cmocka_unit_test(test_cpulist),
+		cmocka_unit_test(test_strv),
 		cmocka_unit_test(test_strbuf),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

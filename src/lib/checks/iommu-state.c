@@ -52,8 +52,9 @@ int pt_iommu_judge(const struct pt_host *h, struct pt_iommu_verdict *ret)
 		free(fw);
 	} else if (h->acpi_dmar == PT_NO && h->acpi_ivrs == PT_NO) {
 		v.state = PT_IOMMU_NO_FIRMWARE;
-		v.reason = strdup("the firmware describes no IOMMU (no ACPI DMAR or IVRS table): "
-				  "enable VT-d (Intel) or AMD-Vi/IOMMU (AMD) in the firmware setup");
+		v.reason =
+			strdup("the firmware describes no IOMMU (no ACPI DMAR or IVRS table): "
+			       "enable VT-d (Intel) or AMD-Vi/IOMMU (AMD) in the firmware setup");
 	} else {
 		v.state = PT_IOMMU_UNKNOWN;
 		v.reason = strdup("no IOMMU is active (/sys/class/iommu is empty or missing) and "

@@ -21,7 +21,8 @@ int pt_facts_attr(struct pt_root *r, struct pt_host *h, const char *path, char *
 
 	/* Missing and unreadable attributes are ordinary (old kernels, non-root): "unknown". */
 	if (e < 0 && e != -ENOENT && e != -EACCES && e != -EPERM && e != -ENOTDIR)
-		pt_facts_problem(h, path, e == -EFBIG ? "too large for an attribute" : strerror(-e));
+		pt_facts_problem(h, path,
+				 e == -EFBIG ? "too large for an attribute" : strerror(-e));
 	return e;
 }
 

@@ -82,7 +82,8 @@ static int read_group_dir(struct pt_root *r, struct pt_host *h, int id, const ch
 			continue; /* non-PCI members (platform devices) are not ours to list */
 		idx = pt_host_dev_index(h, &b);
 		if (idx < 0) {
-			snprintf(path, sizeof(path), GROUPS_DIR "/%s/devices/%s", name, members.v[i]);
+			snprintf(path, sizeof(path), GROUPS_DIR "/%s/devices/%s", name,
+				 members.v[i]);
 			pt_facts_problem(h, path, "member is missing from /sys/bus/pci/devices");
 			continue;
 		}
@@ -135,8 +136,12 @@ int pt_facts_iommu(struct pt_root *r, struct pt_host *h)
 	}
 	if (e < 0)
 		return e;
+	/* qsort's pointer must not be NULL even for zero elements (C17 7.22.5). */
 	for (size_t i = 0; i < h->ngroups; i++)
-		qsort(h->groups[i].members, h->groups[i].nmembers, sizeof(size_t), cmp_size);
-	qsort(h->groups, h->ngroups, sizeof(*h->groups), cmp_group);
+		if (h->groups[i].nmembers > 1)
+			qsort(h->groups[i].members, h->groups[i].nmembers, sizeof(size_t),
+			      cmp_size);
+	if (h->ngroups > 1)
+		qsort(h->groups, h->ngroups, sizeof(*h->groups), cmp_group);
 	return 0;
 }

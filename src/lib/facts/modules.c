@@ -18,8 +18,8 @@
 
 static const char *const index_files[] = {
 	/* What a modalias lookup consults; symbols only matter for "symbol:" aliases. */
-	"modules.alias.bin", "modules.builtin.alias.bin", "modules.builtin.bin", "modules.dep.bin",
-	"modules.softdep",   NULL,
+	"modules.alias.bin", "modules.builtin.alias.bin", "modules.builtin.bin",
+	"modules.dep.bin",   "modules.softdep",		  NULL,
 };
 
 static void quiet_log(void *data, int priority, const char *file, int line, const char *fn,
@@ -74,9 +74,9 @@ static int add_module(struct pt_pci_dev *d, const char *name, const struct pt_ho
 	m[d->nmodules++] = (struct pt_module_ref){
 		.name = n,
 		.builtin = PT_UNKNOWN,
-		.loaded = h->loaded_modules.n ? (pt_strv_contains(&h->loaded_modules, n) ? PT_YES
-											  : PT_NO)
-					      : PT_UNKNOWN,
+		.loaded = h->loaded_modules.n
+				  ? (pt_strv_contains(&h->loaded_modules, n) ? PT_YES : PT_NO)
+				  : PT_UNKNOWN,
 	};
 	return 0;
 }

@@ -56,13 +56,13 @@ static void on_debug(char *msg, ...)
 }
 
 /* Looks a name up, returning a copy or NULL when pci.ids does not know it. */
-#define LOOKUP(a, flags, ...)                                                                     \
-	({                                                                                        \
-		char buf_[256];                                                                   \
-		char *n_ = pci_lookup_name(a, buf_, sizeof(buf_),                                 \
-					   (flags) | PCI_LOOKUP_NO_NUMBERS | PCI_LOOKUP_NO_HWDB,  \
-					   __VA_ARGS__);                                          \
-		n_ ? strdup(n_) : NULL;                                                           \
+#define LOOKUP(a, flags, ...)                                                                    \
+	({                                                                                       \
+		char buf_[256];                                                                  \
+		char *n_ = pci_lookup_name(a, buf_, sizeof(buf_),                                \
+					   (flags) | PCI_LOOKUP_NO_NUMBERS | PCI_LOOKUP_NO_HWDB, \
+					   __VA_ARGS__);                                         \
+		n_ ? strdup(n_) : NULL;                                                          \
 	})
 
 static void name_device(struct pci_access *a, struct pt_pci_dev *d)
@@ -77,8 +77,9 @@ static void name_device(struct pci_access *a, struct pt_pci_dev *d)
 		d->class_name = LOOKUP(a, PCI_LOOKUP_CLASS, (int)(d->class >> 8));
 	if (vendor && device && (d->have & PT_PCI_HAVE_SUBSYS) && d->subsys_vendor &&
 	    d->subsys_vendor != 0xffff)
-		d->subsys_name = LOOKUP(a, PCI_LOOKUP_SUBSYSTEM | PCI_LOOKUP_VENDOR | PCI_LOOKUP_DEVICE,
-					d->vendor, d->device, d->subsys_vendor, d->subsys_device);
+		d->subsys_name =
+			LOOKUP(a, PCI_LOOKUP_SUBSYSTEM | PCI_LOOKUP_VENDOR | PCI_LOOKUP_DEVICE,
+			       d->vendor, d->device, d->subsys_vendor, d->subsys_device);
 }
 
 /* Returns an fd holding the root's pci.ids, or -1. */

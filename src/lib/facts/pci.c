@@ -305,8 +305,7 @@ static bool read_physfn(struct pt_root *r, const struct pt_pci_dev *d, struct pt
 	return ok;
 }
 
-static int read_device(struct pt_root *r, struct pt_host *h, const char *name,
-		       struct pt_pci_dev *d)
+static int read_device(struct pt_root *r, struct pt_host *h, const char *name, struct pt_pci_dev *d)
 {
 	if (pt_bdf_parse(name, strlen(name), &d->bdf) < 0) {
 		struct attr_path p;
@@ -339,7 +338,8 @@ static int read_device(struct pt_root *r, struct pt_host *h, const char *name,
 
 static int cmp_dev(const void *a, const void *b)
 {
-	return pt_bdf_cmp(&((const struct pt_pci_dev *)a)->bdf, &((const struct pt_pci_dev *)b)->bdf);
+	return pt_bdf_cmp(&((const struct pt_pci_dev *)a)->bdf,
+			  &((const struct pt_pci_dev *)b)->bdf);
 }
 
 int pt_facts_pci(struct pt_root *r, struct pt_host *h)
@@ -368,7 +368,8 @@ int pt_facts_pci(struct pt_root *r, struct pt_host *h)
 	if (e < 0)
 		return e;
 	/* Directory order is not address order once domains exceed four digits. */
-	qsort(h->devs, h->ndevs, sizeof(*h->devs), cmp_dev);
+	if (h->ndevs > 1)
+		qsort(h->devs, h->ndevs, sizeof(*h->devs), cmp_dev);
 	for (size_t i = 0; i < h->ndevs; i++) {
 		struct pt_pci_dev *d = &h->devs[i];
 

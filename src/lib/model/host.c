@@ -31,7 +31,6 @@ static void dev_done(struct pt_pci_dev *d)
 	free(d->modules);
 }
 
-
 void pt_host_done(struct pt_host *h)
 {
 	for (size_t i = 0; i < h->ndevs; i++)

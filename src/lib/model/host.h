@@ -29,15 +29,15 @@ enum {
 	PT_PCI_HAVE_REVISION = 1u << 4,
 	PT_PCI_HAVE_NUMA = 1u << 5,
 	PT_PCI_HAVE_GROUP = 1u << 6,
-	PT_PCI_HAVE_DRIVER = 1u << 7,	  /* the driver link was looked at (driver may be NULL) */
-	PT_PCI_HAVE_RESET = 1u << 8,	  /* reset_method was readable */
-	PT_PCI_HAVE_SRIOV = 1u << 9,	  /* sriov_totalvfs / sriov_numvfs */
-	PT_PCI_HAVE_CONFIG = 1u << 10,	  /* config space decoded */
-	PT_PCI_HAVE_MODULES = 1u << 11,	  /* modalias looked up in the module index */
+	PT_PCI_HAVE_DRIVER = 1u << 7,	/* the driver link was looked at (driver may be NULL) */
+	PT_PCI_HAVE_RESET = 1u << 8,	/* reset_method was readable */
+	PT_PCI_HAVE_SRIOV = 1u << 9,	/* sriov_totalvfs / sriov_numvfs */
+	PT_PCI_HAVE_CONFIG = 1u << 10,	/* config space decoded */
+	PT_PCI_HAVE_MODULES = 1u << 11, /* modalias looked up in the module index */
 };
 
 struct pt_module_ref {
-	char *name;		/* as modules.alias names it, '-' normalised to '_' */
+	char *name;		  /* as modules.alias names it, '-' normalised to '_' */
 	enum pt_tristate builtin; /* listed in modules.builtin */
 	enum pt_tristate loaded;  /* present in /proc/modules */
 };
@@ -91,7 +91,7 @@ struct pt_pci_dev {
 
 struct pt_iommu_group {
 	int id;
-	char *type; /* "DMA", "DMA-FQ", "identity", ... or NULL (kernel < 5.11) */
+	char *type;	 /* "DMA", "DMA-FQ", "identity", ... or NULL (kernel < 5.11) */
 	size_t *members; /* indices into pt_host.devs, sorted by address */
 	size_t nmembers;
 };
@@ -118,7 +118,7 @@ struct pt_host {
 
 	struct pt_iommu_group *groups; /* sorted by id */
 	size_t ngroups;
-	struct pt_strv iommu_units;		  /* /sys/class/iommu entries: dmar0, ivhd0, ... */
+	struct pt_strv iommu_units;	       /* /sys/class/iommu entries: dmar0, ivhd0, ... */
 	enum pt_tristate acpi_dmar, acpi_ivrs; /* firmware tables (FACTS §1.2) */
 
 	bool modules_known; /* a module index was found for kernel_release */

@@ -67,9 +67,9 @@ json_object *pt_json_device(const struct pt_host *h, const struct pt_pci_dev *d)
 
 	/* The contract keys first (docs/json.md). */
 	json_object_object_add(o, "slot", json_object_new_string(d->slot));
-	json_object_object_add(o, "iommu_group", (have & PT_PCI_HAVE_GROUP)
-							 ? json_object_new_int(d->iommu_group)
-							 : NULL);
+	json_object_object_add(o, "iommu_group",
+			       (have & PT_PCI_HAVE_GROUP) ? json_object_new_int(d->iommu_group)
+							  : NULL);
 	json_object_object_add(o, "vendor_id", hex(d->vendor, 4, have & PT_PCI_HAVE_VENDOR));
 	json_object_object_add(o, "device_id", hex(d->device, 4, have & PT_PCI_HAVE_DEVICE));
 	json_object_object_add(o, "class_id", hex(d->class >> 8, 4, have & PT_PCI_HAVE_CLASS));
@@ -87,9 +87,10 @@ json_object *pt_json_device(const struct pt_host *h, const struct pt_pci_dev *d)
 	json_object_object_add(o, "subsystem", str(d->subsys_name));
 	json_object_object_add(o, "driver_override", str(d->driver_override));
 	json_object_object_add(o, "modules", modules(d));
-	json_object_object_add(o, "numa_node", (have & PT_PCI_HAVE_NUMA) && d->numa_node >= 0
-						       ? json_object_new_int(d->numa_node)
-						       : NULL);
+	json_object_object_add(o, "numa_node",
+			       (have & PT_PCI_HAVE_NUMA) && d->numa_node >= 0
+				       ? json_object_new_int(d->numa_node)
+				       : NULL);
 	json_object_object_add(o, "local_cpulist", str(d->local_cpulist));
 	json_object_object_add(o, "boot_vga", tristate(d->boot_vga));
 	json_object_object_add(o, "reset_methods",
@@ -97,12 +98,12 @@ json_object *pt_json_device(const struct pt_host *h, const struct pt_pci_dev *d)
 	json_object_object_add(o, "bridge", json_object_new_boolean(d->is_bridge));
 	json_object_object_add(o, "parent", slot_of(d->upstream, d->nupstream > 0));
 	json_object_object_add(o, "physfn", slot_of(&d->physfn_bdf, d->has_physfn_bdf));
-	json_object_object_add(o, "sriov_totalvfs", (have & PT_PCI_HAVE_SRIOV)
-							    ? json_object_new_int((int)d->sriov_totalvfs)
-							    : NULL);
-	json_object_object_add(o, "sriov_numvfs", (have & PT_PCI_HAVE_SRIOV)
-							  ? json_object_new_int((int)d->sriov_numvfs)
-							  : NULL);
+	json_object_object_add(
+		o, "sriov_totalvfs",
+		(have & PT_PCI_HAVE_SRIOV) ? json_object_new_int((int)d->sriov_totalvfs) : NULL);
+	json_object_object_add(
+		o, "sriov_numvfs",
+		(have & PT_PCI_HAVE_SRIOV) ? json_object_new_int((int)d->sriov_numvfs) : NULL);
 	(void)h;
 	return o;
 }
@@ -184,7 +185,8 @@ int pt_json_gpus(const struct pt_host *h, json_object *doc, size_t *ret_count)
 			json_object *c = pt_json_device(h, &h->devs[comp[k].idx]);
 
 			json_object_object_add(
-				c, "reason", json_object_new_string(pt_companion_reason_id(comp[k].reason)));
+				c, "reason",
+				json_object_new_string(pt_companion_reason_id(comp[k].reason)));
 			json_object_array_add(with, c);
 		}
 		json_object_object_add(go, "travels_with", with);
@@ -198,9 +200,9 @@ int pt_json_gpus(const struct pt_host *h, json_object *doc, size_t *ret_count)
 
 int pt_json_print(json_object *doc, FILE *out)
 {
-	const char *s = json_object_to_json_string_ext(
-		doc, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
-			     JSON_C_TO_STRING_NOSLASHESCAPE);
+	const char *s = json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PRETTY |
+								    JSON_C_TO_STRING_SPACED |
+								    JSON_C_TO_STRING_NOSLASHESCAPE);
 
 	if (!s)
 		return -ENOMEM;

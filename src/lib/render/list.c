@@ -73,8 +73,7 @@ static char *cell_group(const struct pt_host *h, const struct row *r)
 {
 	if (!r->d)
 		return r->group >= 0 ? number((unsigned long)r->group) : NULL;
-	return (r->d->have & PT_PCI_HAVE_GROUP) ? number((unsigned long)r->d->iommu_group)
-						: NULL;
+	return (r->d->have & PT_PCI_HAVE_GROUP) ? number((unsigned long)r->d->iommu_group) : NULL;
 }
 
 static char *cell_class(const struct pt_host *h, const struct row *r)
@@ -201,7 +200,8 @@ static const char *const default_gpu_columns = "NAME,GROUP,CLASS,DEVICE,DRIVER,R
 
 void pt_render_list_columns_help(FILE *out)
 {
-	fputs("Columns for -o (default " "NAME,CLASS,DEVICE,DRIVER,MODULES; "
+	fputs("Columns for -o (default "
+	      "NAME,CLASS,DEVICE,DRIVER,MODULES; "
 	      "with --gpu NAME,GROUP,CLASS,DEVICE,DRIVER,REASON):\n",
 	      out);
 	for (size_t i = 0; i < sizeof(columns) / sizeof(*columns); i++)

@@ -19,16 +19,42 @@
 
 /* FACTS §1.1. Never rom, resource*, reset, remove, rescan: they are not facts, or act. */
 const char *const pt_snapshot_pci_attrs[] = {
-	"vendor",	      "device",		    "subsystem_vendor",	 "subsystem_device",
-	"class",	      "revision",	    "modalias",		 "driver",
-	"driver_override",    "iommu_group",	    "numa_node",	 "local_cpulist",
-	"local_cpus",	      "boot_vga",	    "boot_display",	 "reset_method",
-	"config",	      "enable",		    "current_link_speed", "current_link_width",
-	"max_link_speed",     "max_link_width",	    "secondary_bus_number",
-	"subordinate_bus_number",		    "sriov_totalvfs",	 "sriov_numvfs",
-	"sriov_offset",	      "sriov_stride",	    "sriov_vf_device",	 "physfn",
-	"pci_bus",	      "d3cold_allowed",	    "label",		 "index",
-	"acpi_index",	      NULL,
+	"vendor",
+	"device",
+	"subsystem_vendor",
+	"subsystem_device",
+	"class",
+	"revision",
+	"modalias",
+	"driver",
+	"driver_override",
+	"iommu_group",
+	"numa_node",
+	"local_cpulist",
+	"local_cpus",
+	"boot_vga",
+	"boot_display",
+	"reset_method",
+	"config",
+	"enable",
+	"current_link_speed",
+	"current_link_width",
+	"max_link_speed",
+	"max_link_width",
+	"secondary_bus_number",
+	"subordinate_bus_number",
+	"sriov_totalvfs",
+	"sriov_numvfs",
+	"sriov_offset",
+	"sriov_stride",
+	"sriov_vf_device",
+	"physfn",
+	"pci_bus",
+	"d3cold_allowed",
+	"label",
+	"index",
+	"acpi_index",
+	NULL,
 };
 
 /* Files that are not text: never redacted (a MAC-like byte run in them is not a MAC). */
@@ -58,15 +84,16 @@ static const char *const fixed_files[] = {
 
 /* Directories whose files (one level) are captured. */
 static const char *const config_dirs[] = {
-	"/etc/default/grub.d",	 "/etc/modprobe.d",	  "/run/modprobe.d",
-	"/usr/local/lib/modprobe.d", "/usr/lib/modprobe.d", "/lib/modprobe.d",
-	"/etc/modules-load.d",	 "/run/modules-load.d",	  "/usr/lib/modules-load.d",
-	"/lib/modules-load.d",	 "/sys/bus/pci/drivers",  NULL,
+	"/etc/default/grub.d",	     "/etc/modprobe.d",	     "/run/modprobe.d",
+	"/usr/local/lib/modprobe.d", "/usr/lib/modprobe.d",  "/lib/modprobe.d",
+	"/etc/modules-load.d",	     "/run/modules-load.d",  "/usr/lib/modules-load.d",
+	"/lib/modules-load.d",	     "/sys/bus/pci/drivers", NULL,
 };
 
 static const char *const module_files[] = {
-	"modules.alias.bin", "modules.builtin.alias.bin", "modules.builtin.bin",
-	"modules.dep.bin",   "modules.softdep",		  "modules.builtin",
+	"modules.alias.bin",	   "modules.builtin.alias.bin",
+	"modules.builtin.bin",	   "modules.dep.bin",
+	"modules.softdep",	   "modules.builtin",
 	"modules.builtin.modinfo", NULL,
 };
 
@@ -77,9 +104,12 @@ static const char *const pci_ids_files[] = {
 };
 
 static const char *const module_param_dirs[] = {
-	"/sys/module/vfio/parameters",	     "/sys/module/vfio_pci/parameters",
-	"/sys/module/vfio_iommu_type1/parameters", "/sys/module/kvm/parameters",
-	"/sys/module/kvm_intel/parameters",  "/sys/module/kvm_amd/parameters",
+	"/sys/module/vfio/parameters",
+	"/sys/module/vfio_pci/parameters",
+	"/sys/module/vfio_iommu_type1/parameters",
+	"/sys/module/kvm/parameters",
+	"/sys/module/kvm_intel/parameters",
+	"/sys/module/kvm_amd/parameters",
 	NULL,
 };
 
@@ -441,9 +471,9 @@ static int capture_groups(struct capture *c)
 /* /sys/class/iommu/<unit> and the capability registers behind it (FACTS §1.2). */
 static int capture_iommu_units(struct capture *c, const struct pt_host *h)
 {
-	static const char *const regs[] = {"intel-iommu/cap", "intel-iommu/ecap",
+	static const char *const regs[] = {"intel-iommu/cap",	  "intel-iommu/ecap",
 					   "intel-iommu/version", "amd-iommu/cap",
-					   "amd-iommu/features", NULL};
+					   "amd-iommu/features",  NULL};
 	char path[PATH_MAX];
 	int e = 0;
 
@@ -461,8 +491,8 @@ static int capture_iommu_units(struct capture *c, const struct pt_host *h)
 
 static int capture_firmware(struct capture *c)
 {
-	static const char *const efivars[] = {"LoaderInfo-", "LoaderEntrySelected-",
-					      "SecureBoot-", NULL};
+	static const char *const efivars[] = {"LoaderInfo-", "LoaderEntrySelected-", "SecureBoot-",
+					      NULL};
 	struct pt_strv names = {0};
 	char path[PATH_MAX];
 	int e = ok_if_missing(capture(c, "/sys/firmware/efi"));
@@ -611,9 +641,8 @@ static char *read_hostname(struct pt_root *r)
 	return name;
 }
 
-int pt_snapshot_capture(struct pt_root *r, const struct pt_host *h,
-			const struct pt_capture_opts *o, char **ret_buf, size_t *ret_len,
-			struct pt_strv *warnings)
+int pt_snapshot_capture(struct pt_root *r, const struct pt_host *h, const struct pt_capture_opts *o,
+			char **ret_buf, size_t *ret_len, struct pt_strv *warnings)
 {
 	struct pt_strbuf out = {0};
 	struct capture c = {.r = r, .warnings = warnings, .hostname = read_hostname(r)};

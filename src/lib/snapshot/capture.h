@@ -21,9 +21,8 @@ struct pt_capture_opts {
  * Captures r (whose facts are h) into a gzip-compressed tar archive. Files that could not
  * be read are listed in *warnings ("path: why"), never fatal.
  */
-int pt_snapshot_capture(struct pt_root *r, const struct pt_host *h,
-			const struct pt_capture_opts *o, char **ret_buf, size_t *ret_len,
-			struct pt_strv *warnings);
+int pt_snapshot_capture(struct pt_root *r, const struct pt_host *h, const struct pt_capture_opts *o,
+			char **ret_buf, size_t *ret_len, struct pt_strv *warnings);
 
 /*
  * Redacts a captured text file in place: MAC addresses become "XX:XX:XX:XX:XX:XX" and

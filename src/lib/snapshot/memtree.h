@@ -16,8 +16,8 @@ struct pt_memtree;
 struct pt_memnode;
 
 /* Bounds against archive bombs: one file, all files, number of entries. */
-#define PT_MEMTREE_MAX_FILE (64u << 20)
-#define PT_MEMTREE_MAX_TOTAL (512u << 20)
+#define PT_MEMTREE_MAX_FILE    (64u << 20)
+#define PT_MEMTREE_MAX_TOTAL   (512u << 20)
 #define PT_MEMTREE_MAX_ENTRIES 1000000u
 
 /*

@@ -20,7 +20,7 @@
 #include "model/host.h"
 
 #define PT_SNAPSHOT_META_PATH "/passthru-snapshot.meta"
-#define PT_SNAPSHOT_FORMAT 1
+#define PT_SNAPSHOT_FORMAT    1
 
 /* Returns 0, or -EINVAL with *ret_line set for a line that is not "key=value". */
 int pt_snapshot_meta_parse(const char *buf, size_t len, struct pt_snapshot_meta *ret,
