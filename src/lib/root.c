@@ -167,6 +167,11 @@ static int dir_open(struct pt_root *r, const char *path, int flags)
 	return walk_open(r, path, flags);
 }
 
+/*
+ * Reads fd to the end, failing with -EFBIG past max bytes. Only used on regular files, where
+ * a short read means the end (sysfs hands an attribute over in one read, seq_file fills the
+ * buffer until EOF): that saves the extra read() per attribute that would return 0.
+ */
 static int read_fd(int fd, size_t max, char **ret, size_t *ret_len)
 {
 	struct pt_strbuf sb = {0};
@@ -186,8 +191,6 @@ static int read_fd(int fd, size_t max, char **ret, size_t *ret_len)
 			n = -errno;
 			break;
 		}
-		if (n == 0)
-			break;
 		if (sb.len + (size_t)n > max) {
 			n = -EFBIG;
 			break;
@@ -196,6 +199,8 @@ static int read_fd(int fd, size_t max, char **ret, size_t *ret_len)
 			n = -ENOMEM;
 			break;
 		}
+		if ((size_t)n < want)
+			break;
 	}
 	if (n < 0) {
 		pt_strbuf_done(&sb);

@@ -40,46 +40,79 @@ static void note_bad_value(struct pt_host *h, const char *path, const char *valu
 	pt_strbuf_done(&sb);
 }
 
-static bool read_hex(struct pt_root *r, struct pt_host *h, const char *dir, const char *name,
-		     unsigned digits, uint32_t *ret)
+/*
+ * One device being read. The directory is listed once, so attributes this kernel does not
+ * have (reset_method before 5.15, boot_vga on non-VGA devices...) cost no failed open.
+ */
+struct dev_ctx {
+	struct pt_root *r;
+	struct pt_host *h;
+	struct pt_pci_dev *d;
+	struct pt_strv entries; /* sorted */
+	bool listed;
+	struct attr_path p; /* the path of the attribute being read, for messages */
+};
+
+static int cmp_name(const void *key, const void *elem)
 {
-	struct attr_path p;
+	return strcmp(key, *(char *const *)elem);
+}
+
+static bool present(const struct dev_ctx *c, const char *name)
+{
+	return !c->listed ||
+	       bsearch(name, c->entries.v, c->entries.n, sizeof(char *), cmp_name) != NULL;
+}
+
+static const char *path_of(struct dev_ctx *c, const char *name)
+{
+	return at(&c->p, c->d->sysfs_path, name);
+}
+
+/* Reads attribute name; -ENOENT when the listing shows it absent. */
+static int attr(struct dev_ctx *c, const char *name, char **ret)
+{
+	if (!present(c, name))
+		return -ENOENT;
+	return pt_facts_attr(c->r, c->h, path_of(c, name), ret);
+}
+
+static bool read_hex(struct dev_ctx *c, const char *name, unsigned digits, uint32_t *ret)
+{
 	char *v = NULL;
 	bool ok = false;
 
-	if (pt_facts_attr(r, h, at(&p, dir, name), &v) < 0)
+	if (attr(c, name, &v) < 0)
 		return false;
 	if (pt_parse_hex_attr(v, strlen(v), digits, ret) == 0)
 		ok = true;
 	else
-		note_bad_value(h, p.buf, v);
+		note_bad_value(c->h, c->p.buf, v);
 	free(v);
 	return ok;
 }
 
-static bool read_int(struct pt_root *r, struct pt_host *h, const char *dir, const char *name,
-		     int64_t min, int64_t max, int64_t *ret)
+static bool read_int(struct dev_ctx *c, const char *name, int64_t min, int64_t max, int64_t *ret)
 {
-	struct attr_path p;
 	char *v = NULL;
 	bool ok = false;
 
-	if (pt_facts_attr(r, h, at(&p, dir, name), &v) < 0)
+	if (attr(c, name, &v) < 0)
 		return false;
 	if (pt_parse_i64(v, strlen(v), min, max, ret) == 0)
 		ok = true;
 	else
-		note_bad_value(h, p.buf, v);
+		note_bad_value(c->h, c->p.buf, v);
 	free(v);
 	return ok;
 }
 
 /* The last component of a symlink target, e.g. the driver name of ".../drivers/e1000e". */
-static char *link_basename(struct pt_root *r, const char *path, int *ret_err)
+static char *link_basename(struct dev_ctx *c, const char *name, int *ret_err)
 {
 	char *target = NULL, *base;
 	size_t len;
-	int e = pt_root_readlink(r, path, &target);
+	int e = present(c, name) ? pt_root_readlink(c->r, path_of(c, name), &target) : -ENOENT;
 
 	*ret_err = e;
 	if (e < 0)
@@ -136,47 +169,46 @@ static int upstream_from_path(struct pt_pci_dev *d)
 	return 0;
 }
 
-static void read_identity(struct pt_root *r, struct pt_host *h, struct pt_pci_dev *d)
+static void read_identity(struct dev_ctx *c)
 {
-	const char *dir = d->sysfs_path;
+	struct pt_pci_dev *d = c->d;
 	uint32_t v, sv, sd;
 
-	if (read_hex(r, h, dir, "vendor", 4, &v)) {
+	if (read_hex(c, "vendor", 4, &v)) {
 		d->vendor = (uint16_t)v;
 		d->have |= PT_PCI_HAVE_VENDOR;
 	}
-	if (read_hex(r, h, dir, "device", 4, &v)) {
+	if (read_hex(c, "device", 4, &v)) {
 		d->device = (uint16_t)v;
 		d->have |= PT_PCI_HAVE_DEVICE;
 	}
-	if (read_hex(r, h, dir, "subsystem_vendor", 4, &sv) &&
-	    read_hex(r, h, dir, "subsystem_device", 4, &sd)) {
+	if (read_hex(c, "subsystem_vendor", 4, &sv) && read_hex(c, "subsystem_device", 4, &sd)) {
 		d->subsys_vendor = (uint16_t)sv;
 		d->subsys_device = (uint16_t)sd;
 		d->have |= PT_PCI_HAVE_SUBSYS;
 	}
-	if (read_hex(r, h, dir, "class", 6, &v)) {
+	if (read_hex(c, "class", 6, &v)) {
 		d->class = v;
 		d->have |= PT_PCI_HAVE_CLASS;
 	}
-	if (read_hex(r, h, dir, "revision", 2, &v)) {
+	if (read_hex(c, "revision", 2, &v)) {
 		d->revision = (uint8_t)v;
 		d->have |= PT_PCI_HAVE_REVISION;
 	}
-	pt_facts_attr(r, h, at(&(struct attr_path){0}, dir, "modalias"), &d->modalias);
+	attr(c, "modalias", &d->modalias);
 }
 
-static void read_binding(struct pt_root *r, struct pt_host *h, struct pt_pci_dev *d)
+static void read_binding(struct dev_ctx *c)
 {
-	struct attr_path p;
+	struct pt_pci_dev *d = c->d;
 	char *v = NULL;
 	int e;
 
-	d->driver = link_basename(r, at(&p, d->sysfs_path, "driver"), &e);
+	d->driver = link_basename(c, "driver", &e);
 	if (e == 0 || e == -ENOENT)
 		d->have |= PT_PCI_HAVE_DRIVER;
 	/* Unset reads "(null)" (a NULL through printf) on old kernels, "" or "\n" on new ones. */
-	if (pt_facts_attr(r, h, at(&p, d->sysfs_path, "driver_override"), &v) == 0) {
+	if (attr(c, "driver_override", &v) == 0) {
 		if (v[0] && !streq(v, "(null)"))
 			d->driver_override = v;
 		else
@@ -184,66 +216,65 @@ static void read_binding(struct pt_root *r, struct pt_host *h, struct pt_pci_dev
 	}
 }
 
-static void read_group(struct pt_root *r, struct pt_host *h, struct pt_pci_dev *d)
+static void read_group(struct dev_ctx *c)
 {
-	struct attr_path p;
-	char *g;
+	struct pt_pci_dev *d = c->d;
 	uint32_t id;
+	char *g;
 	int e;
 
 	d->iommu_group = -1;
-	g = link_basename(r, at(&p, d->sysfs_path, "iommu_group"), &e);
+	g = link_basename(c, "iommu_group", &e);
 	if (!g)
 		return;
 	if (pt_parse_u32(g, strlen(g), 10, &id) == 0 && id <= INT_MAX) {
 		d->iommu_group = (int)id;
 		d->have |= PT_PCI_HAVE_GROUP;
 	} else {
-		note_bad_value(h, p.buf, g);
+		note_bad_value(c->h, c->p.buf, g);
 	}
 	free(g);
 }
 
-static void read_locality(struct pt_root *r, struct pt_host *h, struct pt_pci_dev *d)
+static void read_locality(struct dev_ctx *c)
 {
-	struct attr_path p;
+	struct pt_pci_dev *d = c->d;
 	int64_t v;
 
 	d->numa_node = -1;
-	if (read_int(r, h, d->sysfs_path, "numa_node", -1, INT_MAX, &v)) {
+	if (read_int(c, "numa_node", -1, INT_MAX, &v)) {
 		d->numa_node = (int)v;
 		d->have |= PT_PCI_HAVE_NUMA;
 	}
-	pt_facts_attr(r, h, at(&p, d->sysfs_path, "local_cpulist"), &d->local_cpulist);
+	attr(c, "local_cpulist", &d->local_cpulist);
 }
 
-static void read_reset(struct pt_root *r, struct pt_host *h, struct pt_pci_dev *d)
+static void read_reset(struct dev_ctx *c)
 {
-	struct attr_path p;
 	char *v = NULL, *save = NULL;
 
 	/* reset_method exists from Linux 5.15; empty means no method works. */
-	if (pt_facts_attr(r, h, at(&p, d->sysfs_path, "reset_method"), &v) < 0)
+	if (attr(c, "reset_method", &v) < 0)
 		return;
-	d->have |= PT_PCI_HAVE_RESET;
+	c->d->have |= PT_PCI_HAVE_RESET;
 	for (char *tok = strtok_r(v, " \t", &save); tok; tok = strtok_r(NULL, " \t", &save))
-		pt_strv_push(&d->reset_methods, tok);
+		pt_strv_push(&c->d->reset_methods, tok);
 	free(v);
 }
 
-static void read_misc(struct pt_root *r, struct pt_host *h, struct pt_pci_dev *d)
+static void read_misc(struct dev_ctx *c)
 {
-	struct attr_path p;
+	struct pt_pci_dev *d = c->d;
 	enum pt_ftype t;
 	int64_t v, total;
 	char *s = NULL;
 
 	d->boot_vga = PT_UNKNOWN;
-	if (pt_facts_attr(r, h, at(&p, d->sysfs_path, "boot_vga"), &s) == 0) {
+	if (attr(c, "boot_vga", &s) == 0) {
 		if (streq(s, "1") || streq(s, "0"))
 			d->boot_vga = streq(s, "1") ? PT_YES : PT_NO;
 		else
-			note_bad_value(h, p.buf, s);
+			note_bad_value(c->h, c->p.buf, s);
 		free(s);
 	}
 	/*
@@ -251,29 +282,32 @@ static void read_misc(struct pt_root *r, struct pt_host *h, struct pt_pci_dev *d
 	 * FACTS §5.3); snapshots that lack it still have the class: PCI-to-PCI bridge 0604,
 	 * semi-transparent 0609.
 	 */
-	d->is_bridge = (pt_root_stat(r, at(&p, d->sysfs_path, "pci_bus"), true, &t) == 0 &&
+	d->is_bridge = (present(c, "pci_bus") &&
+			pt_root_stat(c->r, path_of(c, "pci_bus"), true, &t) == 0 &&
 			t == PT_FTYPE_DIR) ||
 		       ((d->have & PT_PCI_HAVE_CLASS) &&
 			((d->class >> 8) == 0x0604 || (d->class >> 8) == 0x0609));
-	if (read_int(r, h, d->sysfs_path, "sriov_totalvfs", 0, INT_MAX, &total) &&
-	    read_int(r, h, d->sysfs_path, "sriov_numvfs", 0, INT_MAX, &v)) {
+	if (read_int(c, "sriov_totalvfs", 0, INT_MAX, &total) &&
+	    read_int(c, "sriov_numvfs", 0, INT_MAX, &v)) {
 		d->sriov_totalvfs = (unsigned)total;
 		d->sriov_numvfs = (unsigned)v;
 		d->have |= PT_PCI_HAVE_SRIOV;
 	}
 }
 
-static void read_config(struct pt_root *r, struct pt_host *h, struct pt_pci_dev *d)
+static void read_config(struct dev_ctx *c)
 {
-	struct attr_path p;
+	struct pt_pci_dev *d = c->d;
 	struct pt_pci_config *cfg;
 	char *buf = NULL;
 	size_t len;
-	int e = pt_root_read_file(r, at(&p, d->sysfs_path, "config"), CONFIG_MAX, &buf, &len);
+	int e = present(c, "config") ? pt_root_read_file(c->r, path_of(c, "config"), CONFIG_MAX,
+							  &buf, &len)
+				     : -ENOENT;
 
 	if (e < 0) {
 		if (e != -ENOENT && e != -EACCES && e != -EPERM)
-			pt_facts_problem(h, p.buf, strerror(-e));
+			pt_facts_problem(c->h, c->p.buf, strerror(-e));
 		return;
 	}
 	cfg = calloc(1, sizeof(*cfg));
@@ -284,20 +318,19 @@ static void read_config(struct pt_root *r, struct pt_host *h, struct pt_pci_dev 
 	} else {
 		free(cfg);
 		if (len < 64)
-			pt_facts_problem(h, p.buf, "shorter than a configuration header");
+			pt_facts_problem(c->h, c->p.buf, "shorter than a configuration header");
 	}
 	free(buf);
 }
 
 /* Returns the physical function's address when this is an SR-IOV virtual function. */
-static bool read_physfn(struct pt_root *r, const struct pt_pci_dev *d, struct pt_bdf *ret)
+static bool read_physfn(struct dev_ctx *c, struct pt_bdf *ret)
 {
-	struct attr_path p;
 	char *base;
 	bool ok;
 	int e;
 
-	base = link_basename(r, at(&p, d->sysfs_path, "physfn"), &e);
+	base = link_basename(c, "physfn", &e);
 	if (!base)
 		return false;
 	ok = pt_bdf_parse(base, strlen(base), ret) == 0;
@@ -307,6 +340,8 @@ static bool read_physfn(struct pt_root *r, const struct pt_pci_dev *d, struct pt
 
 static int read_device(struct pt_root *r, struct pt_host *h, const char *name, struct pt_pci_dev *d)
 {
+	struct dev_ctx c = {.r = r, .h = h, .d = d};
+
 	if (pt_bdf_parse(name, strlen(name), &d->bdf) < 0) {
 		struct attr_path p;
 
@@ -320,14 +355,16 @@ static int read_device(struct pt_root *r, struct pt_host *h, const char *name, s
 	d->parent = d->physfn = -1;
 	if (upstream_from_path(d) < 0)
 		return -ENOMEM;
-	d->has_physfn_bdf = read_physfn(r, d, &d->physfn_bdf);
-	read_identity(r, h, d);
-	read_binding(r, h, d);
-	read_group(r, h, d);
-	read_locality(r, h, d);
-	read_reset(r, h, d);
-	read_misc(r, h, d);
-	read_config(r, h, d);
+	c.listed = pt_root_list(r, d->sysfs_path, &c.entries) == 0;
+	d->has_physfn_bdf = read_physfn(&c, &d->physfn_bdf);
+	read_identity(&c);
+	read_binding(&c);
+	read_group(&c);
+	read_locality(&c);
+	read_reset(&c);
+	read_misc(&c);
+	read_config(&c);
+	pt_strv_done(&c.entries);
 	if (!(d->have & (PT_PCI_HAVE_VENDOR | PT_PCI_HAVE_DEVICE | PT_PCI_HAVE_CLASS))) {
 		struct attr_path p;
 
