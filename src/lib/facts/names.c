@@ -24,7 +24,7 @@ static const char *const root_pci_ids[] = {
 
 static struct pt_host *warn_host; /* libpci's callbacks carry no context */
 
-static void PCI_NONRET on_error(char *msg, ...)
+static void PCI_PRINTF(1, 2) PCI_NONRET on_error(char *msg, ...)
 {
 	va_list ap;
 
@@ -37,7 +37,7 @@ static void PCI_NONRET on_error(char *msg, ...)
 	abort();
 }
 
-static void on_warning(char *msg, ...)
+static void PCI_PRINTF(1, 2) on_warning(char *msg, ...)
 {
 	char buf[256];
 	va_list ap;
@@ -65,6 +65,25 @@ static void on_debug(char *msg, ...)
 		n_ ? strdup(n_) : NULL;                                                          \
 	})
 
+/*
+ * libpci falls back from an unknown subclass to the class name with the code appended
+ * ("Unassigned class [ffff]"); the code is printed by the renderers, so drop it here.
+ */
+static char *class_name(struct pci_access *a, unsigned code)
+{
+	char suffix[16], *name = LOOKUP(a, PCI_LOOKUP_CLASS, (int)code);
+	size_t len, slen;
+
+	if (!name)
+		return NULL;
+	snprintf(suffix, sizeof(suffix), " [%04x]", code);
+	len = strlen(name);
+	slen = strlen(suffix);
+	if (len > slen && strcmp(name + len - slen, suffix) == 0)
+		name[len - slen] = '\0';
+	return name;
+}
+
 static void name_device(struct pci_access *a, struct pt_pci_dev *d)
 {
 	bool vendor = d->have & PT_PCI_HAVE_VENDOR, device = d->have & PT_PCI_HAVE_DEVICE;
@@ -74,7 +93,7 @@ static void name_device(struct pci_access *a, struct pt_pci_dev *d)
 	if (vendor && device)
 		d->device_name = LOOKUP(a, PCI_LOOKUP_DEVICE, d->vendor, d->device);
 	if (d->have & PT_PCI_HAVE_CLASS)
-		d->class_name = LOOKUP(a, PCI_LOOKUP_CLASS, (int)(d->class >> 8));
+		d->class_name = class_name(a, d->class >> 8);
 	if (vendor && device && (d->have & PT_PCI_HAVE_SUBSYS) && d->subsys_vendor &&
 	    d->subsys_vendor != 0xffff)
 		d->subsys_name =

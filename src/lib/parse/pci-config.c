@@ -12,54 +12,54 @@
 #include "util/macro.h"
 
 /* Header registers. */
-#define REG_VENDOR         0x00
-#define REG_DEVICE         0x02
-#define REG_COMMAND        0x04
-#define REG_STATUS         0x06
-#define REG_REVISION       0x08
-#define REG_CLASS          0x09 /* 3 bytes: prog-if, subclass, base class */
-#define REG_HEADER_TYPE    0x0e
-#define REG_PRIMARY_BUS    0x18 /* type 1 and 2 */
+#define REG_VENDOR	   0x00
+#define REG_DEVICE	   0x02
+#define REG_COMMAND	   0x04
+#define REG_STATUS	   0x06
+#define REG_REVISION	   0x08
+#define REG_CLASS	   0x09 /* 3 bytes: prog-if, subclass, base class */
+#define REG_HEADER_TYPE	   0x0e
+#define REG_PRIMARY_BUS	   0x18 /* type 1 and 2 */
 #define REG_SECONDARY_BUS  0x19
-#define REG_SUBORDINATE    0x1a
+#define REG_SUBORDINATE	   0x1a
 #define REG_SUBSYS_VENDOR  0x2c /* type 0 */
-#define REG_SUBSYS_ID      0x2e
-#define REG_CAP_PTR        0x34 /* type 0 and 1 */
-#define REG_CB_CAP_PTR     0x14 /* CardBus */
+#define REG_SUBSYS_ID	   0x2e
+#define REG_CAP_PTR	   0x34 /* type 0 and 1 */
+#define REG_CB_CAP_PTR	   0x14 /* CardBus */
 #define REG_CB_SUBSYS_VEND 0x40
 #define REG_CB_SUBSYS_ID   0x42
 
-#define STATUS_CAP_LIST  0x0010
+#define STATUS_CAP_LIST	 0x0010
 #define HEADER_TYPE_MASK 0x7f
-#define HEADER_MULTIFN   0x80
+#define HEADER_MULTIFN	 0x80
 
 /* Power Management capability. */
-#define PM_PMC            0x02
-#define PM_PMC_VERSION    0x0007
-#define PM_CTRL           0x04
-#define PM_CTRL_STATE     0x0003
+#define PM_PMC		  0x02
+#define PM_PMC_VERSION	  0x0007
+#define PM_CTRL		  0x04
+#define PM_CTRL_STATE	  0x0003
 #define PM_CTRL_NO_SOFT_R 0x0008
 
 /* PCI Express capability. */
-#define EXP_FLAGS         0x02
-#define EXP_FLAGS_VERS    0x000f
-#define EXP_FLAGS_TYPE    0x00f0
-#define EXP_FLAGS_SLOT    0x0100
-#define EXP_DEVCAP        0x04
-#define EXP_DEVCAP_FLR    0x10000000
-#define EXP_LNKCAP        0x0c
-#define EXP_LNKSTA        0x12
-#define EXP_LNK_SPEED     0x000f
-#define EXP_LNK_WIDTH     0x03f0
+#define EXP_FLAGS	  0x02
+#define EXP_FLAGS_VERS	  0x000f
+#define EXP_FLAGS_TYPE	  0x00f0
+#define EXP_FLAGS_SLOT	  0x0100
+#define EXP_DEVCAP	  0x04
+#define EXP_DEVCAP_FLR	  0x10000000
+#define EXP_LNKCAP	  0x0c
+#define EXP_LNKSTA	  0x12
+#define EXP_LNK_SPEED	  0x000f
+#define EXP_LNK_WIDTH	  0x03f0
 #define EXP_LNK_WIDTH_SHR 4
 
 /* PCI-X capability. */
-#define PCIX_STATUS      0x04
-#define PCIX_STATUS_266  0x40000000
-#define PCIX_STATUS_533  0x80000000
+#define PCIX_STATUS	0x04
+#define PCIX_STATUS_266 0x40000000
+#define PCIX_STATUS_533 0x80000000
 
 /* Advanced Features capability. */
-#define AF_CAP     0x03
+#define AF_CAP	   0x03
 #define AF_CAP_TP  0x01
 #define AF_CAP_FLR 0x02
 
@@ -68,25 +68,25 @@
 #define SSVID_DEVICE 0x06
 
 /* Extended capabilities. */
-#define ACS_CAP  0x04
+#define ACS_CAP	 0x04
 #define ACS_CTRL 0x06
 
 #define ARI_CAP 0x04
 
-#define SRIOV_CTRL      0x08
-#define SRIOV_INITIAL   0x0c
-#define SRIOV_TOTAL     0x0e
-#define SRIOV_NUM       0x10
+#define SRIOV_CTRL	0x08
+#define SRIOV_INITIAL	0x0c
+#define SRIOV_TOTAL	0x0e
+#define SRIOV_NUM	0x10
 #define SRIOV_VF_OFFSET 0x14
 #define SRIOV_VF_STRIDE 0x16
-#define SRIOV_VF_DID    0x1a
+#define SRIOV_VF_DID	0x1a
 
-#define REBAR_CAP        0x04 /* per entry: +8*i */
-#define REBAR_CTRL       0x08
-#define REBAR_CTRL_BAR   0x00000007
-#define REBAR_CTRL_NBAR  0x000000e0
+#define REBAR_CAP	    0x04 /* per entry: +8*i */
+#define REBAR_CTRL	    0x08
+#define REBAR_CTRL_BAR	    0x00000007
+#define REBAR_CTRL_NBAR	    0x000000e0
 #define REBAR_CTRL_NBAR_SHR 5
-#define REBAR_CTRL_SIZE  0x00003f00
+#define REBAR_CTRL_SIZE	    0x00003f00
 #define REBAR_CTRL_SIZE_SHR 8
 
 /* Bounded little-endian reads: false when any byte lies outside the buffer. */
@@ -177,10 +177,11 @@ static void decode_pcie(const struct cfgbuf *b, unsigned pos, struct pt_pci_conf
 	uint16_t flags, lnksta;
 	uint32_t devcap, lnkcap;
 
-	if (!rd16(b, pos + EXP_FLAGS, &flags))
-		return; /* present, but not even the type is readable */
 	c->has_pcie = true;
 	c->pcie_offset = (uint16_t)pos;
+	if (!rd16(b, pos + EXP_FLAGS, &flags))
+		return; /* present, but not even the type is readable */
+	c->has_pcie_flags = true;
 	c->pcie_version = flags & EXP_FLAGS_VERS;
 	c->pcie_type = (flags & EXP_FLAGS_TYPE) >> 4;
 	c->pcie_slot = flags & EXP_FLAGS_SLOT;
@@ -220,12 +221,20 @@ static void decode_af(const struct cfgbuf *b, unsigned pos, struct pt_pci_config
 
 static void decode_ssvid(const struct cfgbuf *b, unsigned pos, struct pt_pci_config *c)
 {
-	/* Only bridges take their subsystem IDs from here (pciutils lib/generic.c does too). */
+	uint16_t vendor, device;
+
+	/*
+	 * Bridges have no subsystem registers in their header; the kernel takes sysfs
+	 * subsystem_vendor/_device from this capability instead (linux drivers/pci/probe.c
+	 * pci_setup_device), and lspci 3.9 prints it as the bridge's Subsystem.
+	 */
 	if (c->header_type != PT_PCI_HEADER_BRIDGE || c->has_subsystem)
 		return;
-	if (rd16(b, pos + SSVID_VENDOR, &c->subsystem_vendor) &&
-	    rd16(b, pos + SSVID_DEVICE, &c->subsystem_device))
+	if (rd16(b, pos + SSVID_VENDOR, &vendor) && rd16(b, pos + SSVID_DEVICE, &device)) {
 		c->has_subsystem = true;
+		c->subsystem_vendor = vendor;
+		c->subsystem_device = device;
+	}
 }
 
 static bool cap_seen(const struct pt_pci_cap *caps, unsigned n, uint16_t id)
@@ -336,7 +345,8 @@ static void decode_acs(const struct cfgbuf *b, unsigned pos, struct pt_pci_confi
 {
 	c->has_acs = true;
 	c->acs_offset = (uint16_t)pos;
-	c->has_acs_regs = rd16(b, pos + ACS_CAP, &c->acs_cap) && rd16(b, pos + ACS_CTRL, &c->acs_ctrl);
+	c->has_acs_regs =
+		rd16(b, pos + ACS_CAP, &c->acs_cap) && rd16(b, pos + ACS_CTRL, &c->acs_ctrl);
 }
 
 static void decode_ari(const struct cfgbuf *b, unsigned pos, struct pt_pci_config *c)
@@ -409,20 +419,31 @@ static bool ext_is_aliased(const struct cfgbuf *b)
 }
 
 /*
- * linux drivers/pci/probe.c pci_cfg_space_size: extended space exists for PCIe functions,
- * PCI-X 266/533 functions and host bridges, unless the dword at 0x100 reads all ones or the
- * space is aliased. (The kernel also gives VFs 4096 and honours a per-bus "no ext. config"
- * flag; neither is visible in config space, but a sysfs file of 4096 bytes implies the
- * kernel's answer was 4096.)
+ * linux drivers/pci/probe.c pci_cfg_space_size: only PCIe functions, PCI-X 266/533 functions
+ * and host bridges can have extended space. Returns 1, 0, or -ENODATA when a PCI-X status
+ * register that would decide it was not readable. (The kernel also gives VFs 4096 and honours
+ * a per-bus "no ext. config" flag; neither is visible in config space.)
+ */
+static int ext_space_possible(const struct pt_pci_config *c)
+{
+	if (c->has_pcie || (c->class >> 8) == 0x0600)
+		return 1;
+	if (!c->has_pcix)
+		return 0;
+	if (!c->has_pcix_status)
+		return -ENODATA;
+	return (c->pcix_status & (PCIX_STATUS_266 | PCIX_STATUS_533)) != 0;
+}
+
+/*
+ * The rest of pci_cfg_space_size: a dword at 0x100 reading all ones, or an aliased space,
+ * means the kernel sizes the space at 256 and finds no extended capabilities.
  */
 static bool ext_space_present(const struct cfgbuf *b, struct pt_pci_config *c)
 {
 	uint32_t first;
-	bool eligible = c->has_pcie || (c->class >> 8) == 0x0600 ||
-			(c->has_pcix_status &&
-			 (c->pcix_status & (PCIX_STATUS_266 | PCIX_STATUS_533)));
 
-	if (!eligible || !rd32(b, PT_PCI_CFG_SPACE_SIZE, &first) || first == 0xffffffff)
+	if (!rd32(b, PT_PCI_CFG_SPACE_SIZE, &first) || first == 0xffffffff)
 		return false;
 	if (ext_is_aliased(b)) {
 		c->ext_aliased = true;
@@ -443,8 +464,20 @@ static void walk_ext_caps(const struct cfgbuf *b, struct pt_pci_config *c)
 	unsigned pos = PT_PCI_CFG_SPACE_SIZE;
 
 	c->ext_caps_end = PT_PCI_WALK_NONE;
-	if (!c->caps_known || c->len < PT_PCI_CFG_EXT_SIZE)
-		return; /* without the PCIe capability or the bytes, nothing can be said */
+	if (!c->caps_known)
+		return; /* whether it is PCIe at all is unknown */
+	switch (ext_space_possible(c)) {
+	case 0:
+		/* Conventional PCI: there is no extended space to read, so none are missing. */
+		c->ext_caps_known = true;
+		return;
+	case 1:
+		break;
+	default:
+		return;
+	}
+	if (c->len < PT_PCI_CFG_EXT_SIZE)
+		return; /* e.g. a 256-byte dump: the bytes were not given */
 	c->ext_caps_known = true;
 	c->ext_space = ext_space_present(b, c);
 	if (!c->ext_space)
@@ -546,8 +579,8 @@ int pt_pci_config_parse(const uint8_t *buf, size_t len, struct pt_pci_config *re
 	c->command = hdr16(&b, REG_COMMAND);
 	c->status = hdr16(&b, REG_STATUS);
 	c->revision = hdr8(&b, REG_REVISION);
-	c->class = (uint32_t)hdr8(&b, REG_CLASS + 2) << 16 | (uint32_t)hdr8(&b, REG_CLASS + 1) << 8 |
-		   hdr8(&b, REG_CLASS);
+	c->class = (uint32_t)hdr8(&b, REG_CLASS + 2) << 16 |
+		   (uint32_t)hdr8(&b, REG_CLASS + 1) << 8 | hdr8(&b, REG_CLASS);
 	htype = hdr8(&b, REG_HEADER_TYPE);
 	c->header_type = htype & HEADER_TYPE_MASK;
 	c->multifunction = htype & HEADER_MULTIFN;
@@ -557,11 +590,14 @@ int pt_pci_config_parse(const uint8_t *buf, size_t len, struct pt_pci_config *re
 		c->subsystem_vendor = hdr16(&b, REG_SUBSYS_VENDOR);
 		c->subsystem_device = hdr16(&b, REG_SUBSYS_ID);
 	} else if (c->header_type == PT_PCI_HEADER_CARDBUS) {
+		uint16_t vendor, device;
+
 		/* The CardBus header is 128 bytes: its subsystem IDs lie past the first 64. */
-		c->has_subsystem = rd16(&b, REG_CB_SUBSYS_VEND, &c->subsystem_vendor) &&
-				   rd16(&b, REG_CB_SUBSYS_ID, &c->subsystem_device);
-		if (!c->has_subsystem)
-			c->subsystem_vendor = 0;
+		if (rd16(&b, REG_CB_SUBSYS_VEND, &vendor) && rd16(&b, REG_CB_SUBSYS_ID, &device)) {
+			c->has_subsystem = true;
+			c->subsystem_vendor = vendor;
+			c->subsystem_device = device;
+		}
 	}
 	if (c->header_type == PT_PCI_HEADER_BRIDGE || c->header_type == PT_PCI_HEADER_CARDBUS) {
 		c->has_bus_numbers = true;
@@ -595,8 +631,8 @@ const char *pt_pcie_type_name(unsigned type)
 const char *pt_pcie_link_speed_name(unsigned code)
 {
 	static const char *const names[] = {
-		[1] = "2.5GT/s", [2] = "5GT/s",  [3] = "8GT/s",
-		[4] = "16GT/s",  [5] = "32GT/s", [6] = "64GT/s",
+		[1] = "2.5GT/s", [2] = "5GT/s",	 [3] = "8GT/s",
+		[4] = "16GT/s",	 [5] = "32GT/s", [6] = "64GT/s",
 	};
 
 	return code < ELEMENTSOF(names) ? names[code] : NULL;
@@ -636,6 +672,8 @@ int pt_pci_acs_enabled(const struct pt_pci_config *cfg)
 	/* linux drivers/pci/pci.c pci_acs_enabled, minus pci_dev_specific_acs_enabled quirks. */
 	if (!cfg->has_pcie)
 		return 0;
+	if (!cfg->has_pcie_flags)
+		return -ENODATA;
 	switch (cfg->pcie_type) {
 	case PT_PCIE_TYPE_PCI_TO_PCIE_BRIDGE:
 	case PT_PCIE_TYPE_PCIE_TO_PCI_BRIDGE:

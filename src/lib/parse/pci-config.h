@@ -22,7 +22,7 @@
 #define PT_PCI_CFG_EXT_SIZE    4096 /* PCIe / PCI-X 2.0 extended space */
 
 /* Bounds on the walks (linux drivers/pci/pci.c: PCI_FIND_CAP_TTL, ttl of the ext. walk). */
-#define PT_PCI_CAPS_MAX     48
+#define PT_PCI_CAPS_MAX	    48
 #define PT_PCI_EXT_CAPS_MAX ((PT_PCI_CFG_EXT_SIZE - PT_PCI_CFG_SPACE_SIZE) / 8)
 /* A Resizable BAR capability describes at most six BARs (PCIe r6.0 §7.8.6). */
 #define PT_PCI_REBAR_MAX 6
@@ -79,12 +79,12 @@ enum {
 
 /* Why a capability walk stopped. */
 enum pt_pci_walk_end {
-	PT_PCI_WALK_NONE,      /* no list: Status.CapList clear, unknown header type, no ext. space */
-	PT_PCI_WALK_END,       /* next pointer 0: the normal end */
-	PT_PCI_WALK_LOOP,      /* a pointer revisited a capability (end_at = that offset) */
-	PT_PCI_WALK_BROKEN,    /* ID 0xff / header 0xffffffff: a read error or a broken chain */
-	PT_PCI_WALK_BAD_PTR,   /* pointer into the header (< 0x40, or < 0x100 for ext. caps) */
-	PT_PCI_WALK_TTL,       /* the step bound ran out */
+	PT_PCI_WALK_NONE,    /* no list: Status.CapList clear, unknown header type, no ext. space */
+	PT_PCI_WALK_END,     /* next pointer 0: the normal end */
+	PT_PCI_WALK_LOOP,    /* a pointer revisited a capability (end_at = that offset) */
+	PT_PCI_WALK_BROKEN,  /* ID 0xff / header 0xffffffff: a read error or a broken chain */
+	PT_PCI_WALK_BAD_PTR, /* pointer into the header (< 0x40, or < 0x100 for ext. caps) */
+	PT_PCI_WALK_TTL,     /* the step bound ran out */
 	PT_PCI_WALK_TRUNCATED, /* the list continues past the bytes we were given */
 };
 
@@ -95,9 +95,9 @@ struct pt_pci_cap {
 };
 
 struct pt_pci_rebar {
-	uint8_t bar;      /* BAR index, control bits 2:0 */
+	uint8_t bar;	  /* BAR index, control bits 2:0 */
 	uint8_t cur_size; /* control bits 13:8; the size is 1 MiB << cur_size */
-	uint64_t sizes;   /* bit n set: 1 MiB << n supported (cap bits 31:4, control bits 31:16) */
+	uint64_t sizes;	  /* bit n set: 1 MiB << n supported (cap bits 31:4, control bits 31:16) */
 };
 
 struct pt_pci_config {
@@ -134,20 +134,21 @@ struct pt_pci_config {
 	bool has_pm;
 	uint16_t pm_offset;
 	uint8_t pm_version;
-	bool has_pm_ctrl;       /* PMCSR was within the bytes given */
-	bool pm_no_soft_reset;  /* PMCSR bit 3: D3hot->D0 keeps state, so no `pm` reset */
+	bool has_pm_ctrl;	/* PMCSR was within the bytes given */
+	bool pm_no_soft_reset;	/* PMCSR bit 3: D3hot->D0 keeps state, so no `pm` reset */
 	uint8_t pm_power_state; /* PMCSR bits 1:0: D0..D3hot */
 
 	/* PCI Express. */
 	bool has_pcie;
 	uint16_t pcie_offset;
+	bool has_pcie_flags;  /* the Flags word below was within the bytes */
 	uint8_t pcie_version; /* Flags bits 3:0 */
 	uint8_t pcie_type;    /* Flags bits 7:4, enum pt_pcie_type (other values possible) */
-	bool pcie_slot;       /* Flags bit 8: the port has a slot */
+	bool pcie_slot;	      /* Flags bit 8: the port has a slot */
 	bool has_pcie_devcap;
 	uint32_t pcie_devcap;
-	bool pcie_flr;       /* DevCap bit 28, Function Level Reset (FACTS §6) */
-	bool has_pcie_link;  /* this type has link registers and they were within the bytes */
+	bool pcie_flr;	      /* DevCap bit 28, Function Level Reset (FACTS §6) */
+	bool has_pcie_link;   /* this type has link registers and they were within the bytes */
 	uint8_t lnkcap_speed; /* LnkCap bits 3:0: 1 = 2.5GT/s ... 6 = 64GT/s */
 	uint8_t lnkcap_width; /* LnkCap bits 9:4 */
 	uint8_t lnksta_speed;
@@ -165,12 +166,14 @@ struct pt_pci_config {
 	bool af_flr; /* AF_CAP bit 1: FLR supported */
 
 	/*
-	 * Extended capabilities. Known when len >= 4096. ext_space says whether the kernel
-	 * would size the config space at 4096 (pci_cfg_space_size): only then are they walked.
+	 * Extended capabilities. Known when len >= 4096, and for functions that cannot have
+	 * extended space at all (conventional PCI: no PCIe or PCI-X 2.0 capability, not a host
+	 * bridge). ext_space says whether the kernel would size the config space at 4096
+	 * (pci_cfg_space_size); only then is the list walked.
 	 */
 	bool ext_caps_known;
 	bool ext_space;
-	bool ext_aliased; /* ext. space mirrors the header every 256 bytes: a broken bridge */
+	bool ext_aliased; /* repeats the first 256 bytes: extended register bits lost */
 	enum pt_pci_walk_end ext_caps_end;
 	uint16_t ext_caps_end_at;
 	unsigned n_ext_caps;
@@ -197,7 +200,7 @@ struct pt_pci_config {
 	uint16_t sriov_vf_device;
 
 	bool has_rebar;
-	bool rebar_invalid; /* NBARs out of 1..6: lspci prints an error, the kernel gives up */
+	bool rebar_invalid; /* NBARs out of 1..6: no entries (lspci prints an error) */
 	bool rebar_truncated;
 	unsigned n_rebar;
 	struct pt_pci_rebar rebar[PT_PCI_REBAR_MAX];
@@ -240,6 +243,6 @@ int pt_pci_acs_isolating(const struct pt_pci_config *cfg);
 int pt_pci_acs_enabled(const struct pt_pci_config *cfg);
 
 /* Reset capabilities visible in config space (FACTS §6; quirks can still veto them). */
-int pt_pci_has_flr(const struct pt_pci_config *cfg);    /* PCIe DevCap FLR */
-int pt_pci_has_af_flr(const struct pt_pci_config *cfg); /* AF cap with both TP and FLR */
+int pt_pci_has_flr(const struct pt_pci_config *cfg);	  /* PCIe DevCap FLR */
+int pt_pci_has_af_flr(const struct pt_pci_config *cfg);	  /* AF cap with both TP and FLR */
 int pt_pci_has_pm_reset(const struct pt_pci_config *cfg); /* PM cap with NoSoftRst clear */
