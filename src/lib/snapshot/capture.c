@@ -74,6 +74,7 @@ static const char *const fixed_files[] = {
 	"/etc/modules",
 	"/etc/initramfs-tools/modules",
 	"/etc/os-release",
+	"/sys/firmware/acpi/tables", /* the directory: a missing DMAR then means "none" */
 	"/sys/firmware/acpi/tables/DMAR",
 	"/sys/firmware/acpi/tables/IVRS",
 	"/sys/devices/system/cpu/online",

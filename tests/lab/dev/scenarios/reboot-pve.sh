@@ -1,0 +1,26 @@
+# shellcheck shell=bash disable=SC2034 # sourced by tests/lab/run
+# Harness self-test (not a test of passthru): a proxmox-boot-tool host with
+# systemd-boot (/etc/kernel/proxmox-boot-uuids + /etc/kernel/cmdline). Boot 1
+# edits /etc/kernel/cmdline and runs update-initramfs, whose proxmox-boot hook
+# refreshes the ESPs; boot 2 must boot the new command line.
+description="self-test: two boots, proxmox-boot-tool + systemd-boot"
+iommu=amd
+append=(root=ZFS=rpool/ROOT/pve-1 boot=zfs)
+expect_iommu=on
+boots=2
+
+check_boot() { # BOOT DIR
+	local f=$2/files
+	case $1 in
+	1)
+		grep -qx 'update-initramfs -u -k all' "$f/refresh.log" || problem "boot 1: update-initramfs not logged"
+		grep -q '^wrote systemd-boot entries: ' "$f/refresh.log" || problem "boot 1: no systemd-boot refresh"
+		;;
+	2)
+		case $(cat "$f/cmdline") in
+		'initrd=\EFI\proxmox\'*' root=ZFS=rpool/ROOT/pve-1 boot=zfs iommu=pt console='*) ;;
+		*) problem "boot 2: unexpected command line: $(cat "$f/cmdline")" ;;
+		esac
+		;;
+	esac
+}

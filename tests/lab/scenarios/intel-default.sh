@@ -1,0 +1,7 @@
+# shellcheck shell=bash disable=SC2034 # sourced by tests/lab/run
+# Emulated Intel VT-d with nothing on the command line: Debian 12's 6.1 kernel
+# is built with CONFIG_INTEL_IOMMU_DEFAULT_ON_INTGPU_OFF=y, so the IOMMU is on.
+description="Intel VT-d, no intel_iommu= (Debian default)"
+iommu=intel
+append=()
+expect_iommu=on

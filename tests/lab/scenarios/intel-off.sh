@@ -1,0 +1,6 @@
+# shellcheck shell=bash disable=SC2034 # sourced by tests/lab/run
+# Emulated Intel VT-d present (DMAR table), turned off on the command line.
+description="Intel VT-d, intel_iommu=off"
+iommu=intel
+append=(intel_iommu=off)
+expect_iommu=off
