@@ -84,7 +84,7 @@ static void hop_evidence(const struct pt_dev_ctx *c, struct pt_finding *f, const
 	else
 		snprintf(value, sizeof(value), "%zu bytes; %s%s", hp->dev->config_len,
 			 hp->verdict < 0 ? "ACS unknown" : "no ACS capability",
-			 cfg->has_pcie ? "" : ", no PCI Express capability");
+			 cfg->caps_known && !cfg->has_pcie ? ", no PCI Express capability" : "");
 	path = pt_dev_attr_path(hp->dev, "config");
 	pt_finding_evidence(c->out, f, path, cfg ? value : NULL);
 	free(path);
@@ -134,9 +134,10 @@ static void other_slot_hint(const struct pt_dev_ctx *c, struct pt_finding *f,
 				"says which slot is wired where)",
 				good.buf);
 	else if (all_known && any_port)
-		pt_finding_hint(c->out, f,
-				"no other root port on this host has ACS on: another slot would not "
-				"help; pcie_acs_override only pretends isolation (FACTS §13)");
+		pt_finding_hint(
+			c->out, f,
+			"no other root port on this host has ACS on: another slot would not "
+			"help; pcie_acs_override only pretends isolation (FACTS §13)");
 	else
 		pt_finding_hint(c->out, f,
 				"whether another slot would help is unknown: not every root port's "
@@ -160,8 +161,9 @@ static void report_missing(const struct pt_dev_ctx *c, const struct hop *hops, s
 		explain_no(hops[k].dev->config, &sb);
 	}
 	if (shared == 0)
-		pt_strbuf_puts(&sb, "; yet its group is isolated: a kernel quirk vouches for the "
-				    "port (quirks are invisible in config space)");
+		pt_strbuf_puts(&sb, "; its group is isolated all the same (nothing else below "
+				    "that port, or a kernel quirk: quirks are invisible in config "
+				    "space)");
 	else
 		pt_strbuf_puts(&sb, ": everything below it shares one IOMMU group");
 	pt_finding_message(c->out, f, "%s", sb.buf ? sb.buf : "");
@@ -188,8 +190,9 @@ static void report_unknown(const struct pt_dev_ctx *c, const struct hop *hops, s
 	}
 	pt_finding_message(c->out, f, "ACS on the path to the root port is unknown: %s",
 			   sb.buf ? sb.buf : "");
-	pt_finding_hint(c->out, f, "run passthru as root to read the ports' config space; the "
-				   "IOMMU groups (group.*) are the verdict either way");
+	pt_finding_hint(c->out, f,
+			"run passthru as root to read the ports' config space; the "
+			"IOMMU groups (group.*) are the verdict either way");
 	for (size_t k = 0; k < n; k++)
 		hop_evidence(c, f, &hops[k]);
 	pt_strbuf_done(&sb);
@@ -237,11 +240,13 @@ static void report_flat(const struct pt_dev_ctx *c)
 					       PT_SEV_INFO, c->d, "FACTS §1.1, §5.2");
 	char path[PT_BDF_STRLEN + 32];
 
-	pt_finding_message(c->out, f, "ACS on the path to the root port is unknown: the bridges "
-				      "above it are not in this root (a flat device listing)");
-	pt_finding_hint(c->out, f, "take a snapshot with `passthru snapshot` as root for the "
-				   "full topology; the IOMMU groups (group.*) are the verdict "
-				   "either way");
+	pt_finding_message(c->out, f,
+			   "ACS on the path to the root port is unknown: the bridges "
+			   "above it are not in this root (a flat device listing)");
+	pt_finding_hint(c->out, f,
+			"take a snapshot with `passthru snapshot` as root for the "
+			"full topology; the IOMMU groups (group.*) are the verdict "
+			"either way");
 	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s", c->d->slot);
 	pt_finding_evidence(c->out, f, path, c->d->sysfs_path);
 }

@@ -58,8 +58,9 @@ int pt_check_dev_binding(const struct pt_dev_ctx *c)
 	if (!(d->have & PT_PCI_HAVE_DRIVER)) {
 		f = pt_findings_add(c->out, PT_AREA_DEVICE, "bind.unknown", PT_SEV_INFO, d,
 				    "FACTS §1.1 driver");
-		pt_finding_message(c->out, f, "current driver unknown (not in this root); at boot "
-					      "it would be claimed by: %s",
+		pt_finding_message(c->out, f,
+				   "current driver unknown (not in this root); at boot "
+				   "it would be claimed by: %s",
 				   mods.buf);
 	} else if (d->driver && streq(d->driver, "vfio-pci")) {
 		f = pt_findings_add(c->out, PT_AREA_DEVICE, "bind.vfio-pci", PT_SEV_PASS, d,
@@ -78,10 +79,11 @@ int pt_check_dev_binding(const struct pt_dev_ctx *c)
 					"claim the device with vfio-pci.ids= on the kernel command "
 					"line or a per-device driver_override");
 		else
-			pt_finding_hint(c->out, f,
-					"for passthrough vfio-pci must claim it before the host "
-					"driver: vfio-pci options with a softdep in /etc/modprobe.d, "
-					"then update-initramfs -u -k all");
+			pt_finding_hint(
+				c->out, f,
+				"for passthrough vfio-pci must claim it before the host "
+				"driver: vfio-pci options with a softdep in /etc/modprobe.d, "
+				"then update-initramfs -u -k all");
 	}
 	binding_evidence(c, f);
 	pt_strbuf_done(&mods);
@@ -105,8 +107,9 @@ static bool subsystems_differ(const struct pt_pci_dev *a, const struct pt_pci_de
 static void report_twin(const struct pt_dev_ctx *c, size_t twin)
 {
 	const struct pt_pci_dev *t = &c->h->devs[twin];
-	struct pt_finding *f = pt_findings_add(c->out, PT_AREA_DEVICE, "ids.shared", PT_SEV_WARN,
-					       c->d, "FACTS §4.1 / linux drivers/vfio/pci/vfio_pci.c");
+	struct pt_finding *f =
+		pt_findings_add(c->out, PT_AREA_DEVICE, "ids.shared", PT_SEV_WARN, c->d,
+				"FACTS §4.1 / linux drivers/vfio/pci/vfio_pci.c");
 	char *path, value[8];
 
 	pt_finding_message(c->out, f,
@@ -154,12 +157,14 @@ int pt_check_dev_nvidia(const struct pt_dev_ctx *c)
 		return 0;
 	f = pt_findings_add(c->out, PT_AREA_DEVICE, "nvidia.code43", PT_SEV_INFO, c->d,
 			    "FACTS §12 / NVIDIA GeForce GPU passthrough FAQ (R465)");
-	pt_finding_message(c->out, f, "NVIDIA GPU: drivers since R465 (2021) support GeForce "
-				      "passthrough, so Code 43 no longer calls for hiding the "
-				      "hypervisor");
-	pt_finding_hint(c->out, f, "on Code 43 with a current driver look at the ROM, the reset "
-				   "and missing functions first; hidden=1 / hv-vendor-id matter only "
-				   "for drivers older than R465 and some laptop GPUs");
+	pt_finding_message(c->out, f,
+			   "NVIDIA GPU: drivers since R465 (2021) support GeForce "
+			   "passthrough, so Code 43 no longer calls for hiding the "
+			   "hypervisor");
+	pt_finding_hint(c->out, f,
+			"on Code 43 with a current driver look at the ROM, the reset "
+			"and missing functions first; hidden=1 / hv-vendor-id matter only "
+			"for drivers older than R465 and some laptop GPUs");
 	path = pt_dev_attr_path(c->d, "vendor");
 	pt_finding_evidence(c->out, f, path, "0x10de");
 	free(path);

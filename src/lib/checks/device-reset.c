@@ -13,23 +13,79 @@
 /* gnif/vendor-reset src/device-db.h, vendor 0x1002 (FACTS §6 table). */
 static const uint16_t amd_reset_bug_ids[] = {
 	/* Polaris 10 */
-	0x67c0, 0x67c1, 0x67c2, 0x67c4, 0x67c7, 0x67d0, 0x67df, 0x67c8, 0x67c9, 0x67ca, 0x67cc,
-	0x67cf, 0x6fdf,
+	0x67c0,
+	0x67c1,
+	0x67c2,
+	0x67c4,
+	0x67c7,
+	0x67d0,
+	0x67df,
+	0x67c8,
+	0x67c9,
+	0x67ca,
+	0x67cc,
+	0x67cf,
+	0x6fdf,
 	/* Polaris 11 */
-	0x67e0, 0x67e3, 0x67e8, 0x67eb, 0x67ef, 0x67ff, 0x67e1, 0x67e7, 0x67e9,
+	0x67e0,
+	0x67e3,
+	0x67e8,
+	0x67eb,
+	0x67ef,
+	0x67ff,
+	0x67e1,
+	0x67e7,
+	0x67e9,
 	/* Polaris 12 */
-	0x6980, 0x6981, 0x6985, 0x6986, 0x6987, 0x6995, 0x6997, 0x699f,
+	0x6980,
+	0x6981,
+	0x6985,
+	0x6986,
+	0x6987,
+	0x6995,
+	0x6997,
+	0x699f,
 	/* Vega 10 */
-	0x6860, 0x6861, 0x6862, 0x6863, 0x6864, 0x6867, 0x6868, 0x6869, 0x686a, 0x686b, 0x686c,
-	0x686d, 0x686e, 0x686f, 0x687f,
+	0x6860,
+	0x6861,
+	0x6862,
+	0x6863,
+	0x6864,
+	0x6867,
+	0x6868,
+	0x6869,
+	0x686a,
+	0x686b,
+	0x686c,
+	0x686d,
+	0x686e,
+	0x686f,
+	0x687f,
 	/* Vega 20 */
-	0x66a0, 0x66a1, 0x66a2, 0x66a3, 0x66a4, 0x66a7, 0x66af,
+	0x66a0,
+	0x66a1,
+	0x66a2,
+	0x66a3,
+	0x66a4,
+	0x66a7,
+	0x66af,
 	/* Navi 10 */
-	0x7310, 0x7312, 0x7318, 0x7319, 0x731a, 0x731b, 0x731e, 0x731f,
+	0x7310,
+	0x7312,
+	0x7318,
+	0x7319,
+	0x731a,
+	0x731b,
+	0x731e,
+	0x731f,
 	/* Navi 14 */
-	0x7340, 0x7341, 0x7347, 0x734f,
+	0x7340,
+	0x7341,
+	0x7347,
+	0x734f,
 	/* Navi 12 */
-	0x7360, 0x7362,
+	0x7360,
+	0x7362,
 	/* Arcturus */
 	0x738c,
 };
@@ -90,11 +146,13 @@ static void reset_from_sysfs(const struct pt_dev_ctx *c)
 	} else {
 		f = pt_findings_add(c->out, PT_AREA_DEVICE, "reset.none", PT_SEV_WARN, c->d,
 				    "FACTS §6 / linux ABI sysfs-bus-pci reset_method");
-		pt_finding_message(c->out, f, "the kernel has no way to reset it "
-					      "(reset_method is empty)");
-		pt_finding_hint(c->out, f, "a VM may find it in the state the last user left it "
-					   "(a GPU may stay black after a VM restart); `echo default "
-					   "> reset_method` restores the kernel's choice");
+		pt_finding_message(c->out, f,
+				   "the kernel has no way to reset it "
+				   "(reset_method is empty)");
+		pt_finding_hint(c->out, f,
+				"a VM may find it in the state the last user left it "
+				"(a GPU may stay black after a VM restart); `echo default "
+				"> reset_method` restores the kernel's choice");
 	}
 	pt_finding_evidence(c->out, f, path, value);
 	free(value);
@@ -112,21 +170,25 @@ static void reset_predicted(const struct pt_dev_ctx *c)
 	if (sb.len) {
 		f = pt_findings_add(c->out, PT_AREA_DEVICE, "reset.available", PT_SEV_PASS, c->d,
 				    "FACTS §6 / linux drivers/pci/pci.c");
-		pt_finding_message(c->out, f, "config space offers: %s (predicted; no "
-					      "reset_method in this root, quirks may still veto)",
+		pt_finding_message(c->out, f,
+				   "config space offers: %s (predicted; no "
+				   "reset_method in this root, quirks may still veto)",
 				   sb.buf);
 	} else if (known) {
 		f = pt_findings_add(c->out, PT_AREA_DEVICE, "reset.none", PT_SEV_WARN, c->d,
 				    "FACTS §6 / linux drivers/pci/pci.c");
-		pt_finding_message(c->out, f, "config space offers no reset: no FLR, no PM reset "
-					      "(NoSoftRst), and no bus reset (not alone on its bus)");
-		pt_finding_hint(c->out, f, "pass every function of the slot together so VFIO can "
-					   "reset them as one (hostpciN: without the .function)");
+		pt_finding_message(c->out, f,
+				   "config space offers no reset: no FLR, no PM reset "
+				   "(NoSoftRst), and no bus reset (not alone on its bus)");
+		pt_finding_hint(c->out, f,
+				"pass every function of the slot together so VFIO can "
+				"reset them as one (hostpciN: without the .function)");
 	} else {
 		f = pt_findings_add(c->out, PT_AREA_DEVICE, "reset.unknown", PT_SEV_INFO, c->d,
 				    "FACTS §1.1 config, §6");
-		pt_finding_message(c->out, f, "how it can be reset is unknown: no reset_method and "
-					      "config space not readable (run as root)");
+		pt_finding_message(c->out, f,
+				   "how it can be reset is unknown: no reset_method and "
+				   "config space not readable (run as root)");
 	}
 	snprintf(value, sizeof(value), "%zu bytes", c->d->config_len);
 	pt_finding_evidence(c->out, f, path, value);
@@ -136,12 +198,13 @@ static void reset_predicted(const struct pt_dev_ctx *c)
 
 static void reset_unknown(const struct pt_dev_ctx *c)
 {
-	struct pt_finding *f = pt_findings_add(c->out, PT_AREA_DEVICE, "reset.unknown",
-					       PT_SEV_INFO, c->d, "FACTS §1.1, §6");
+	struct pt_finding *f = pt_findings_add(c->out, PT_AREA_DEVICE, "reset.unknown", PT_SEV_INFO,
+					       c->d, "FACTS §1.1, §6");
 	char *path = pt_dev_attr_path(c->d, "reset_method");
 
-	pt_finding_message(c->out, f, "how it can be reset is unknown: neither reset_method nor "
-				      "config space is in this root");
+	pt_finding_message(c->out, f,
+			   "how it can be reset is unknown: neither reset_method nor "
+			   "config space is in this root");
 	pt_finding_evidence(c->out, f, path, NULL);
 	free(path);
 }
@@ -156,13 +219,15 @@ static void amd_reset_bug(const struct pt_dev_ctx *c)
 	if (handled) {
 		f = pt_findings_add(c->out, PT_AREA_DEVICE, "reset.amd-bug-handled", PT_SEV_PASS,
 				    c->d, "FACTS §6 / gnif/vendor-reset");
-		pt_finding_message(c->out, f, "AMD GPU with the reset bug; reset_method starts "
-					      "with device_specific (vendor-reset)");
+		pt_finding_message(c->out, f,
+				   "AMD GPU with the reset bug; reset_method starts "
+				   "with device_specific (vendor-reset)");
 	} else {
 		f = pt_findings_add(c->out, PT_AREA_DEVICE, "reset.amd-bug", PT_SEV_WARN, c->d,
 				    "FACTS §6 / gnif/vendor-reset src/device-db.h");
-		pt_finding_message(c->out, f, "AMD GPU %04x:%04x has the AMD reset bug: after a VM "
-					      "stops it may not come back until the host reboots",
+		pt_finding_message(c->out, f,
+				   "AMD GPU %04x:%04x has the AMD reset bug: after a VM "
+				   "stops it may not come back until the host reboots",
 				   c->d->vendor, c->d->device);
 		pt_finding_hint(c->out, f,
 				"install vendor-reset (vendor-reset-dkms), load it early (add "

@@ -112,7 +112,8 @@ static void group_evidence(const struct pt_dev_ctx *c, struct pt_finding *f, con
 			touched = in_set[h->groups[g].members[m]];
 		if (!touched)
 			continue;
-		snprintf(path, sizeof(path), "/sys/kernel/iommu_groups/%d/devices", h->groups[g].id);
+		snprintf(path, sizeof(path), "/sys/kernel/iommu_groups/%d/devices",
+			 h->groups[g].id);
 		value = group_devices_value(h, &h->groups[g]);
 		pt_finding_evidence(c->out, f, path, value);
 		free(value);
@@ -178,8 +179,8 @@ static bool any(const bool *v, size_t n)
 	return false;
 }
 
-static void group_verdict(const struct pt_dev_ctx *c, const bool *in_set, bool *slot,
-			  bool *bridges, bool *others)
+static void group_verdict(const struct pt_dev_ctx *c, const bool *in_set, bool *slot, bool *bridges,
+			  bool *others)
 {
 	size_t n = c->h->ndevs, nothers = split_set(c, in_set, slot, bridges, others);
 	struct pt_strbuf sb = {0};
@@ -192,10 +193,11 @@ static void group_verdict(const struct pt_dev_ctx *c, const bool *in_set, bool *
 		pt_strbuf_printf(&sb, "IOMMU group %d also holds %zu other device%s: ",
 				 c->d->iommu_group, nothers, nothers == 1 ? "" : "s");
 		join_labels(c->h, others, &sb);
-		pt_finding_hint(c->out, f,
-				"at VM start Proxmox binds every member of the group to vfio-pci and "
-				"the host loses them: try another slot (see acs.*), or accept "
-				"passing them all");
+		pt_finding_hint(
+			c->out, f,
+			"at VM start Proxmox binds every member of the group to vfio-pci and "
+			"the host loses them: try another slot (see acs.*), or accept "
+			"passing them all");
 		for (size_t i = 0; i < n; i++)
 			if (others[i])
 				pt_finding_device(c->out, f, i);
@@ -331,8 +333,8 @@ static void guard_by_class(const struct pt_dev_ctx *c, const bool *in_set, const
 		f = pt_findings_add(c->out, PT_AREA_DEVICE, id, PT_SEV_WARN, c->d,
 				    "FACTS §5.3 guard list");
 		join_labels(c->h, hit, &sb);
-		pt_finding_message(c->out, f, "the devices passed with it include %s %s; %s",
-				   what, pt_strbuf_str(&sb),
+		pt_finding_message(c->out, f, "the devices passed with it include %s %s; %s", what,
+				   pt_strbuf_str(&sb),
 				   "passthru does not yet determine whether the host needs it");
 		pt_finding_hint(c->out, f, "%s", hint);
 		for (size_t i = 0; i < c->h->ndevs; i++)

@@ -217,8 +217,7 @@ int pt_checks_run_table(const struct pt_check *checks, size_t n, const struct pt
 	return 0;
 }
 
-int pt_checks_run(const struct pt_host *h, const struct pt_check_opts *o,
-		  struct pt_findings *out)
+int pt_checks_run(const struct pt_host *h, const struct pt_check_opts *o, struct pt_findings *out)
 {
 	return pt_checks_run_table(pt_checks, pt_n_checks, h, o, out);
 }

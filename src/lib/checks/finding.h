@@ -118,5 +118,4 @@ extern const size_t pt_n_checks;
 int pt_checks_run_table(const struct pt_check *checks, size_t n, const struct pt_host *h,
 			const struct pt_check_opts *o, struct pt_findings *out);
 /* pt_checks_run_table() over the registry. */
-int pt_checks_run(const struct pt_host *h, const struct pt_check_opts *o,
-		  struct pt_findings *out);
+int pt_checks_run(const struct pt_host *h, const struct pt_check_opts *o, struct pt_findings *out);

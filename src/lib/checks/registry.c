@@ -6,11 +6,11 @@
 #include "checks/device.h"
 #include "checks/finding.h"
 
-#define DEVICE_CHECK(fn)                                                          \
-	static int run_##fn(const struct pt_host *h, const struct pt_check_opts *o,     \
-			    struct pt_findings *out)                                    \
-	{                                                                               \
-		return pt_for_each_subject(h, o, out, pt_check_dev_##fn);               \
+#define DEVICE_CHECK(fn)                                                            \
+	static int run_##fn(const struct pt_host *h, const struct pt_check_opts *o, \
+			    struct pt_findings *out)                                \
+	{                                                                           \
+		return pt_for_each_subject(h, o, out, pt_check_dev_##fn);           \
 	}
 
 DEVICE_CHECK(group)

@@ -56,8 +56,7 @@ static bool same_subject(const struct pt_finding *a, const struct pt_finding *b)
 	       (!a->has_subject || pt_bdf_cmp(&a->subject, &b->subject) == 0);
 }
 
-static void render_text(const struct pt_host *h, const struct pt_findings *l, bool color,
-			FILE *out)
+static void render_text(const struct pt_host *h, const struct pt_findings *l, bool color, FILE *out)
 {
 	static const char *const sev_plural[] = {"pass", "skipped", "info", "warn", "fail"};
 
