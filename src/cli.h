@@ -35,5 +35,6 @@ int pt_cli_load_host(const struct pt_cli *cli, struct pt_root **ret_root, struct
 int pt_cli_usage_error(const struct pt_cli *cli, const char *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+int pt_cmd_check(struct pt_cli *cli, int argc, char **argv);
 int pt_cmd_list(struct pt_cli *cli, int argc, char **argv);
 int pt_cmd_snapshot(struct pt_cli *cli, int argc, char **argv);

@@ -18,6 +18,7 @@ struct command {
 };
 
 static const struct command commands[] = {
+	{"check", pt_cmd_check, "diagnose passthrough readiness and explain why"},
 	{"list", pt_cmd_list, "list PCI devices by IOMMU group"},
 	{"snapshot", pt_cmd_snapshot, "save what passthru reads about this host to an archive"},
 };
