@@ -73,7 +73,8 @@ static int add_module(struct pt_pci_dev *d, const char *name, const struct pt_ho
 	d->modules = m;
 	m[d->nmodules++] = (struct pt_module_ref){
 		.name = n,
-		.builtin = PT_UNKNOWN,
+		.builtin = h->builtin_known ? (pt_modbuiltin_has(&h->builtin, n) ? PT_YES : PT_NO)
+					    : PT_UNKNOWN,
 		.loaded = h->loaded_modules.n
 				  ? (pt_strv_contains(&h->loaded_modules, n) ? PT_YES : PT_NO)
 				  : PT_UNKNOWN,

@@ -45,6 +45,15 @@ void pt_host_done(struct pt_host *h)
 	free(h->kernel_release);
 	pt_strv_done(&h->iommu_units);
 	pt_strv_done(&h->loaded_modules);
+	pt_modbuiltin_done(&h->builtin);
+	pt_cpuinfo_done(&h->cpu);
+	pt_modprobe_files_done(&h->modprobe_files);
+	pt_modprobe_set_done(&h->modprobe);
+	for (size_t i = 0; i < h->nmodule_lists; i++) {
+		free(h->module_lists[i].path);
+		pt_modlist_done(&h->module_lists[i].list);
+	}
+	free(h->module_lists);
 	pt_strv_done(&h->problems);
 	*h = (struct pt_host){0};
 }

@@ -10,6 +10,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "parse/cpuinfo.h"
+#include "parse/modlist.h"
+#include "parse/modprobe.h"
 #include "root.h"
 #include "util/bdf.h"
 #include "util/strv.h"
@@ -43,6 +46,12 @@ struct pt_module_ref {
 };
 
 struct pt_pci_config;
+
+/* One module list file as read: /etc/modules, a modules-load.d file, initramfs modules. */
+struct pt_modlist_file {
+	char *path;
+	struct pt_modlist list;
+};
 
 struct pt_pci_dev {
 	struct pt_bdf bdf;
@@ -123,6 +132,18 @@ struct pt_host {
 
 	bool modules_known; /* a module index was found for kernel_release */
 	struct pt_strv loaded_modules;
+	bool builtin_known; /* modules.builtin of kernel_release was read */
+	struct pt_modbuiltin builtin;
+
+	bool cpu_known; /* /proc/cpuinfo */
+	struct pt_cpuinfo cpu;
+
+	/* modprobe.d as kmod 30 (Debian 12) merges it, with file:line provenance (FACTS §4.2). */
+	struct pt_modprobe_files modprobe_files; /* which files, in kmod's order */
+	struct pt_modprobe_set modprobe;	 /* their commands */
+	/* Modules loaded at boot: /etc/modules, modules-load.d files, initramfs-tools. */
+	struct pt_modlist_file *module_lists;
+	size_t nmodule_lists;
 
 	/* Problems met while reading (bad attribute values, unreadable files): "path: why". */
 	struct pt_strv problems;
