@@ -1,0 +1,9 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* `passthru facts`: the host model as JSON, everything passthru knows and where it came from. */
+#pragma once
+
+#include <stdio.h>
+
+#include "model/host.h"
+
+int pt_render_facts(const struct pt_host *h, FILE *out);
