@@ -31,6 +31,36 @@ static char *sentence(const char *a, const char *b, const char *c)
 	return pt_strbuf_steal(&sb);
 }
 
+/* Whether the last occurrence of name lists "off" (intel_iommu=on,igfx_off is not off). */
+static bool param_says_off(const struct pt_host *h, const char *name)
+{
+	const struct pt_cmdline_param *p =
+		h->cmdline_known ? pt_cmdline_find_last(&h->cmdline, name) : NULL;
+	struct pt_strv opts = {0};
+	bool off;
+
+	if (!p || !p->value || p->after_dashes || pt_cmdline_split_list(p->value, &opts) < 0)
+		return false;
+	off = pt_strv_contains(&opts, "off");
+	pt_strv_done(&opts);
+	return off;
+}
+
+/*
+ * The parameter that turned off the IOMMU the firmware offers (kernel-parameters.txt:
+ * intel_iommu=off, amd_iommu=off, iommu=off), or NULL.
+ */
+static const char *off_param(const struct pt_host *h)
+{
+	if (h->acpi_dmar == PT_YES && param_says_off(h, "intel_iommu"))
+		return "intel_iommu=off";
+	if (h->acpi_ivrs == PT_YES && param_says_off(h, "amd_iommu"))
+		return "amd_iommu=off";
+	if (param_says_off(h, "iommu"))
+		return "iommu=off";
+	return NULL;
+}
+
 int pt_iommu_judge(const struct pt_host *h, struct pt_iommu_verdict *ret)
 {
 	struct pt_iommu_verdict v = {0};
@@ -43,6 +73,18 @@ int pt_iommu_judge(const struct pt_host *h, struct pt_iommu_verdict *ret)
 		v.state = PT_IOMMU_UNITS_NO_GROUPS;
 		v.reason = strdup("an IOMMU is active (/sys/class/iommu) but no device is in an "
 				  "IOMMU group");
+	} else if ((h->acpi_dmar == PT_YES || h->acpi_ivrs == PT_YES) && off_param(h)) {
+		v.state = PT_IOMMU_OFF_BY_CMDLINE;
+		v.param = off_param(h);
+		fw = firmware_name(h);
+		v.reason = sentence("the firmware describes an IOMMU (ACPI ", fw, NULL);
+		free(fw);
+		fw = v.reason;
+		v.reason =
+			fw ? sentence(fw,
+				      " table) but the kernel command line turns it off: ", v.param)
+			   : NULL;
+		free(fw);
 	} else if (h->acpi_dmar == PT_YES || h->acpi_ivrs == PT_YES) {
 		v.state = PT_IOMMU_OFF_IN_KERNEL;
 		fw = firmware_name(h);

@@ -20,6 +20,9 @@ int pt_facts_names(struct pt_root *r, const char *pci_ids_path, struct pt_host *
 int pt_facts_modconf(struct pt_root *r, struct pt_host *h);
 int pt_facts_modules(struct pt_root *r, struct pt_host *h);
 int pt_facts_cpu(struct pt_root *r, struct pt_host *h);
+int pt_facts_cmdline(struct pt_root *r, struct pt_host *h);
+int pt_facts_kconfig(struct pt_root *r, struct pt_host *h);
+int pt_facts_boot(struct pt_root *r, struct pt_host *h);
 
 /* Records "path: why" in h->problems (facts never print). */
 void pt_facts_problem(struct pt_host *h, const char *path, const char *why);

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The kernel release and the facts that are not files (DESIGN: live-only facts). */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -63,4 +64,51 @@ int pt_facts_kernel(struct pt_root *r, struct pt_host *h)
 			h->kernel_release = strdup(h->meta.kernel_release);
 	}
 	return 0;
+}
+
+int pt_facts_cmdline(struct pt_root *r, struct pt_host *h)
+{
+	char *buf = NULL;
+	size_t len;
+	int e = pt_root_read_file(r, "/proc/cmdline", 65536, &buf, &len);
+
+	if (e < 0) {
+		if (e != -ENOENT)
+			pt_facts_problem(h, "/proc/cmdline", strerror(-e));
+		return 0;
+	}
+	len = pt_cmdline_first_line(buf, len);
+	buf[len] = '\0';
+	e = pt_cmdline_parse(buf, len, &h->cmdline);
+	if (e == 0) {
+		h->cmdline_known = true;
+		h->cmdline_raw = buf;
+		return 0;
+	}
+	free(buf);
+	return e == -ENOMEM ? e : 0;
+}
+
+/* The kernel's build configuration decides defaults such as the Intel IOMMU's (FACTS §2). */
+int pt_facts_kconfig(struct pt_root *r, struct pt_host *h)
+{
+	char path[PATH_MAX], *buf = NULL, why[64];
+	unsigned line = 0;
+	size_t len;
+	int e;
+
+	if (!h->kernel_release)
+		return 0;
+	snprintf(path, sizeof(path), "/boot/config-%s", h->kernel_release);
+	if (pt_root_read_file(r, path, 16u << 20, &buf, &len) < 0)
+		return 0;
+	e = pt_kconfig_parse(buf, len, &h->kconfig, &line);
+	free(buf);
+	if (e == 0) {
+		h->kconfig_known = true;
+	} else if (e != -ENOMEM) {
+		snprintf(why, sizeof(why), "line %u: not a kernel configuration line", line);
+		pt_facts_problem(h, path, why);
+	}
+	return e == -ENOMEM ? e : 0;
 }

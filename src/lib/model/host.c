@@ -45,6 +45,12 @@ void pt_host_done(struct pt_host *h)
 	free(h->kernel_release);
 	pt_strv_done(&h->iommu_units);
 	pt_strv_done(&h->loaded_modules);
+	pt_cmdline_done(&h->cmdline);
+	free(h->cmdline_raw);
+	pt_kconfig_done(&h->kconfig);
+	free(h->boot.loader_info);
+	pt_strv_done(&h->boot.esp_uuids);
+	free(h->boot.kernel_cmdline_file);
 	pt_modbuiltin_done(&h->builtin);
 	pt_cpuinfo_done(&h->cpu);
 	pt_modprobe_files_done(&h->modprobe_files);

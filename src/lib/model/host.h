@@ -10,7 +10,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "parse/cmdline.h"
 #include "parse/cpuinfo.h"
+#include "parse/kconfig.h"
 #include "parse/modlist.h"
 #include "parse/modprobe.h"
 #include "root.h"
@@ -116,10 +118,27 @@ struct pt_snapshot_meta {
 	long euid;	/* -1 unknown */
 };
 
+/* How the host boots (FACTS §3). */
+struct pt_boot {
+	enum pt_tristate efi;	       /* /sys/firmware/efi exists */
+	enum pt_tristate secure_boot;  /* EFI variable SecureBoot-8be4df61-... */
+	char *loader_info;	       /* EFI variable LoaderInfo (systemd-boot sets it), or NULL */
+	enum pt_tristate proxmox_boot; /* /etc/kernel/proxmox-boot-uuids exists */
+	struct pt_strv esp_uuids;      /* its lines */
+	/* /etc/kernel/cmdline: only its first line is used (proxmox-kernel-helper) */
+	char *kernel_cmdline_file;
+};
+
 struct pt_host {
 	enum pt_root_mode mode;
 	struct pt_snapshot_meta meta; /* from the snapshot, or the running system when live */
 	char *kernel_release;	      /* NULL when unknown */
+	bool cmdline_known;	      /* /proc/cmdline */
+	struct pt_cmdline cmdline;
+	char *cmdline_raw;
+	bool kconfig_known; /* /boot/config-<release> */
+	struct pt_kconfig kconfig;
+	struct pt_boot boot;
 
 	struct pt_pci_dev *devs; /* sorted by address */
 	size_t ndevs;

@@ -172,6 +172,82 @@ static json_object *modules(const struct pt_host *h)
 	return o;
 }
 
+static json_object *cmdline(const struct pt_host *h)
+{
+	json_object *o, *params;
+
+	if (!h->cmdline_known)
+		return NULL;
+	o = json_object_new_object();
+	params = json_object_new_array();
+	json_object_object_add(o, "raw", str(h->cmdline_raw));
+	for (size_t i = 0; i < h->cmdline.n; i++) {
+		const struct pt_cmdline_param *p = &h->cmdline.params[i];
+		json_object *po = json_object_new_object();
+
+		json_object_object_add(po, "name", str(p->name));
+		json_object_object_add(po, "value", str(p->value));
+		if (p->after_dashes)
+			json_object_object_add(po, "for_init", json_object_new_boolean(true));
+		json_object_array_add(params, po);
+	}
+	json_object_object_add(o, "params", params);
+	return o;
+}
+
+/* The build options passthru's decisions rest on (FACTS §2, §4.1, §4.4). */
+static json_object *kconfig(const struct pt_host *h)
+{
+	static const char *const symbols[] = {
+		"CONFIG_INTEL_IOMMU",
+		"CONFIG_INTEL_IOMMU_DEFAULT_ON",
+		"CONFIG_INTEL_IOMMU_DEFAULT_ON_INTGPU_OFF",
+		"CONFIG_INTEL_IOMMU_DEFAULT_OFF",
+		"CONFIG_AMD_IOMMU",
+		"CONFIG_IRQ_REMAP",
+		"CONFIG_VFIO",
+		"CONFIG_VFIO_IOMMU_TYPE1",
+		"CONFIG_VFIO_PCI",
+		"CONFIG_VFIO_PCI_VGA",
+		"CONFIG_SYSFB_SIMPLEFB",
+		"CONFIG_DRM_SIMPLEDRM",
+		"CONFIG_FB_EFI",
+		NULL,
+	};
+	json_object *o;
+
+	if (!h->kconfig_known)
+		return NULL;
+	o = json_object_new_object();
+	for (size_t i = 0; symbols[i]; i++) {
+		const struct pt_kconfig_entry *e = pt_kconfig_get(&h->kconfig, symbols[i]);
+
+		/* "n" for "is not set", null when the kernel does not know the symbol. */
+		json_object_object_add(o, symbols[i],
+				       !e ? NULL
+					  : json_object_new_string(e->value ? e->value : "n"));
+	}
+	return o;
+}
+
+static json_object *tristate(enum pt_tristate t)
+{
+	return t == PT_UNKNOWN ? NULL : json_object_new_boolean(t == PT_YES);
+}
+
+static json_object *boot(const struct pt_host *h)
+{
+	json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "efi", tristate(h->boot.efi));
+	json_object_object_add(o, "secure_boot", tristate(h->boot.secure_boot));
+	json_object_object_add(o, "loader_info", str(h->boot.loader_info));
+	json_object_object_add(o, "proxmox_boot_uuids", tristate(h->boot.proxmox_boot));
+	json_object_object_add(o, "esp_uuids", strv(&h->boot.esp_uuids));
+	json_object_object_add(o, "etc_kernel_cmdline", str(h->boot.kernel_cmdline_file));
+	return o;
+}
+
 int pt_render_facts(const struct pt_host *h, FILE *out)
 {
 	json_object *doc = json_object_new_object(), *kernel = json_object_new_object();
@@ -179,7 +255,10 @@ int pt_render_facts(const struct pt_host *h, FILE *out)
 
 	json_object_object_add(doc, "root", meta(h));
 	json_object_object_add(kernel, "release", str(h->kernel_release));
+	json_object_object_add(kernel, "cmdline", cmdline(h));
+	json_object_object_add(kernel, "config", kconfig(h));
 	json_object_object_add(doc, "kernel", kernel);
+	json_object_object_add(doc, "boot", boot(h));
 	json_object_object_add(doc, "cpu", cpu(h));
 	json_object_object_add(doc, "iommu", iommu(h));
 	json_object_object_add(doc, "modules", modules(h));

@@ -74,7 +74,10 @@ static const char *const fixed_files[] = {
 	"/etc/modules",
 	"/etc/initramfs-tools/modules",
 	"/etc/os-release",
-	"/sys/firmware/acpi/tables", /* the directory: a missing DMAR then means "none" */
+	/* Directories whose presence is a fact: a missing file inside then means "none". */
+	"/etc",
+	"/sys/firmware",
+	"/sys/firmware/acpi/tables",
 	"/sys/firmware/acpi/tables/DMAR",
 	"/sys/firmware/acpi/tables/IVRS",
 	"/sys/devices/system/cpu/online",
