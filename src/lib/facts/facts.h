@@ -18,6 +18,9 @@ int pt_facts_pci(struct pt_root *r, struct pt_host *h);
 int pt_facts_iommu(struct pt_root *r, struct pt_host *h);
 int pt_facts_names(struct pt_root *r, const char *pci_ids_path, struct pt_host *h);
 int pt_facts_modules(struct pt_root *r, struct pt_host *h);
+int pt_facts_boot_disks(struct pt_root *r, struct pt_host *h);
+int pt_facts_uplinks(struct pt_root *r, struct pt_host *h);
+int pt_facts_iomem(struct pt_root *r, struct pt_host *h);
 
 /* Records "path: why" in h->problems (facts never print). */
 void pt_facts_problem(struct pt_host *h, const char *path, const char *why);
