@@ -282,11 +282,11 @@ static void read_misc(struct dev_ctx *c)
 	 * FACTS §5.3); snapshots that lack it still have the class: PCI-to-PCI bridge 0604,
 	 * semi-transparent 0609.
 	 */
-	d->is_bridge = (present(c, "pci_bus") &&
-			pt_root_stat(c->r, path_of(c, "pci_bus"), true, &t) == 0 &&
-			t == PT_FTYPE_DIR) ||
-		       ((d->have & PT_PCI_HAVE_CLASS) &&
-			((d->class >> 8) == 0x0604 || (d->class >> 8) == 0x0609));
+	d->is_bridge =
+		(present(c, "pci_bus") &&
+		 pt_root_stat(c->r, path_of(c, "pci_bus"), true, &t) == 0 && t == PT_FTYPE_DIR) ||
+		((d->have & PT_PCI_HAVE_CLASS) &&
+		 ((d->class >> 8) == 0x0604 || (d->class >> 8) == 0x0609));
 	if (read_int(c, "sriov_totalvfs", 0, INT_MAX, &total) &&
 	    read_int(c, "sriov_numvfs", 0, INT_MAX, &v)) {
 		d->sriov_totalvfs = (unsigned)total;
@@ -301,9 +301,9 @@ static void read_config(struct dev_ctx *c)
 	struct pt_pci_config *cfg;
 	char *buf = NULL;
 	size_t len;
-	int e = present(c, "config") ? pt_root_read_file(c->r, path_of(c, "config"), CONFIG_MAX,
-							  &buf, &len)
-				     : -ENOENT;
+	int e = present(c, "config")
+			? pt_root_read_file(c->r, path_of(c, "config"), CONFIG_MAX, &buf, &len)
+			: -ENOENT;
 
 	if (e < 0) {
 		if (e != -ENOENT && e != -EACCES && e != -EPERM)
