@@ -17,7 +17,7 @@
 #include "util/path.h"
 #include "util/strbuf.h"
 
-#define MOUNTS_MAX (4u << 20)
+#define MOUNTS_MAX  (4u << 20)
 #define CLASS_BLOCK "/sys/class/block"
 /* dm over md over partitions is three levels; loops in a corrupt root stop here. */
 #define MAX_DEPTH 8
@@ -25,9 +25,8 @@
 static const char *const boot_mounts[] = {"/", "/boot", "/boot/efi", NULL};
 
 /* File systems that are not on a local disk: decided, no controller to guard. */
-static const char *const remote_fstypes[] = {"nfs",	 "nfs4",      "cifs", "smb3", "9p",
-					     "virtiofs", "ceph",      "glusterfs",
-					     "fuse.sshfs", NULL};
+static const char *const remote_fstypes[] = {"nfs",	 "nfs4", "cifs",      "smb3",	    "9p",
+					     "virtiofs", "ceph", "glusterfs", "fuse.sshfs", NULL};
 
 struct walk {
 	struct pt_root *r;
@@ -171,14 +170,12 @@ static void resolve_mount(struct walk *w)
 		return;
 	}
 	if (strncmp(m->source, "/dev/", 5) != 0) {
-		add(w, NULL, NULL, "a %s file system: the disks below it are not known",
-		    m->fstype);
+		add(w, NULL, NULL, "a %s file system: the disks below it are not known", m->fstype);
 		return;
 	}
 	dev = m->source + 5;
 	if (streq(dev, "root")) {
-		add(w, NULL, NULL, "%s: the kernel mounted it without naming the disk",
-		    m->source);
+		add(w, NULL, NULL, "%s: the kernel mounted it without naming the disk", m->source);
 	} else if (strncmp(dev, "mapper/", 7) == 0) {
 		char *dm = find_dm(w, dev + 7);
 
@@ -214,7 +211,8 @@ int pt_facts_boot_disks(struct pt_root *r, struct pt_host *h)
 		return e;
 	h->mounts_known = true;
 	for (size_t i = 0; boot_mounts[i] && w.err >= 0; i++) {
-		struct pt_mount none = {.source = (char *)"", .target = (char *)boot_mounts[i],
+		struct pt_mount none = {.source = (char *)"",
+					.target = (char *)boot_mounts[i],
 					.fstype = (char *)""};
 
 		w.m = pt_mounts_find(&mounts, boot_mounts[i]);

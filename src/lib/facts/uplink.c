@@ -56,7 +56,8 @@ static void add(struct walk *w, const char *iface, char *sys_path, const char *u
 		u->has_dev = true;
 }
 
-/* The interfaces under a bridge, bond or VLAN: the entries of brif/, bonding/slaves, lower_ links. */
+/* The interfaces under a bridge, bond or VLAN: the entries of brif/, bonding/slaves, lower_ links.
+ */
 static int lowers(struct walk *w, const char *name, struct pt_strv *ret)
 {
 	struct pt_strv entries = {0};

@@ -111,9 +111,14 @@ bool pt_iomem_is_framebuffer(const char *name)
 	 * that claim it: efifb, vesafb, simplefb, simpledrm (PVE kernels) and its platform
 	 * device's name.
 	 */
-	static const char *const names[] = {"BOOTFB",	 "efifb",     "vesafb",
-					    "simplefb",	 "simpledrm", "simple-framebuffer",
-					    "simple-framebuffer.0", NULL};
+	static const char *const names[] = {"BOOTFB",
+					    "efifb",
+					    "vesafb",
+					    "simplefb",
+					    "simpledrm",
+					    "simple-framebuffer",
+					    "simple-framebuffer.0",
+					    NULL};
 
 	for (size_t i = 0; names[i]; i++)
 		if (strcasecmp(name, names[i]) == 0)

@@ -20,7 +20,7 @@ struct pt_iomem_entry {
 struct pt_iomem {
 	struct pt_iomem_entry *v;
 	size_t n;
-	size_t nbad;	      /* lines that are not "start-end : name" (skipped) */
+	size_t nbad;	       /* lines that are not "start-end : name" (skipped) */
 	bool addresses_hidden; /* entries exist and every address is 0: read without root */
 };
 

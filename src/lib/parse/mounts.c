@@ -26,8 +26,8 @@ static char *unescape(const char *s, size_t len)
 	for (size_t i = 0; i < len; i++) {
 		if (s[i] == '\\' && i + 3 < len && is_octal(s[i + 1]) && is_octal(s[i + 2]) &&
 		    is_octal(s[i + 3])) {
-			unsigned v = (unsigned)(s[i + 1] - '0') * 64 + (unsigned)(s[i + 2] - '0') * 8 +
-				     (unsigned)(s[i + 3] - '0');
+			unsigned v = (unsigned)(s[i + 1] - '0') * 64 +
+				     (unsigned)(s[i + 2] - '0') * 8 + (unsigned)(s[i + 3] - '0');
 
 			if (v != 0 && v < 256) {
 				*o++ = (char)v;
