@@ -51,3 +51,4 @@ int pt_check_dev_reset(const struct pt_dev_ctx *c);
 int pt_check_dev_binding(const struct pt_dev_ctx *c);
 int pt_check_dev_same_ids(const struct pt_dev_ctx *c);
 int pt_check_dev_nvidia(const struct pt_dev_ctx *c);
+int pt_check_dev_fb(const struct pt_dev_ctx *c);

@@ -20,6 +20,7 @@ DEVICE_CHECK(reset)
 DEVICE_CHECK(binding)
 DEVICE_CHECK(same_ids)
 DEVICE_CHECK(nvidia)
+DEVICE_CHECK(fb)
 
 const struct pt_check pt_checks[] = {
 	{"device.group", PT_AREA_DEVICE, false, NULL, run_group},
@@ -29,5 +30,6 @@ const struct pt_check pt_checks[] = {
 	{"device.binding", PT_AREA_DEVICE, false, NULL, run_binding},
 	{"device.same-ids", PT_AREA_DEVICE, false, NULL, run_same_ids},
 	{"device.nvidia", PT_AREA_DEVICE, false, NULL, run_nvidia},
+	{"device.fb", PT_AREA_DEVICE, false, NULL, run_fb},
 };
 const size_t pt_n_checks = ELEMENTSOF(pt_checks);

@@ -29,6 +29,9 @@ static void dev_done(struct pt_pci_dev *d)
 	for (size_t i = 0; i < d->nmodules; i++)
 		free(d->modules[i].name);
 	free(d->modules);
+	for (size_t i = 0; i < d->nmem; i++)
+		free(d->mem[i].name);
+	free(d->mem);
 }
 
 void pt_host_done(struct pt_host *h)
@@ -61,7 +64,52 @@ void pt_host_done(struct pt_host *h)
 	}
 	free(h->module_lists);
 	pt_strv_done(&h->problems);
+	for (size_t i = 0; i < h->nboot_disks; i++) {
+		struct pt_boot_disk *b = &h->boot_disks[i];
+
+		free(b->mount);
+		free(b->source);
+		free(b->fstype);
+		free(b->block);
+		free(b->sys_path);
+		free(b->unknown);
+	}
+	free(h->boot_disks);
+	for (size_t i = 0; i < h->nuplinks; i++) {
+		struct pt_uplink *u = &h->uplinks[i];
+
+		free(u->route_iface);
+		free(u->iface);
+		free(u->sys_path);
+		free(u->unknown);
+	}
+	free(h->uplinks);
+	pt_strv_done(&h->blocks_read);
+	pt_strv_done(&h->nets_read);
+	for (size_t i = 0; i < h->nframebuffers; i++)
+		free(h->framebuffers[i].name);
+	free(h->framebuffers);
 	*h = (struct pt_host){0};
+}
+
+bool pt_host_boot_disks_decided(const struct pt_host *h)
+{
+	if (!h->mounts_known || !h->nboot_disks)
+		return false;
+	for (size_t i = 0; i < h->nboot_disks; i++)
+		if (h->boot_disks[i].unknown)
+			return false;
+	return true;
+}
+
+bool pt_host_uplinks_decided(const struct pt_host *h)
+{
+	if (!h->routes_known || !h->routes_have_default)
+		return false;
+	for (size_t i = 0; i < h->nuplinks; i++)
+		if (h->uplinks[i].unknown)
+			return false;
+	return true;
 }
 
 long pt_host_dev_index(const struct pt_host *h, const struct pt_bdf *bdf)

@@ -55,6 +55,41 @@ struct pt_modlist_file {
 	struct pt_modlist list;
 };
 
+/* A range of /proc/iomem, inclusive. */
+struct pt_mem_range {
+	uint64_t start, end;
+	char *name; /* "BOOTFB", "0000:01:00.0" */
+};
+
+/*
+ * One disk the host boots or runs from (FACTS §5.3 guard list): a mount of "/", "/boot" or
+ * "/boot/efi", followed through device-mapper/md to each block device under it.
+ */
+struct pt_boot_disk {
+	char *mount;	/* "/", "/boot", "/boot/efi" */
+	char *source;	/* what /proc/mounts names: "/dev/mapper/pve-root", "rpool/ROOT/pve-1" */
+	char *fstype;	/* "ext4", "zfs" */
+	char *block;	/* the block device under it ("nvme0n1p3"); NULL when unknown */
+	char *sys_path; /* where /sys/class/block/<block> resolves; NULL when unknown */
+	bool has_ctrl;
+	struct pt_bdf ctrl; /* the PCI controller: the last PCI address in sys_path */
+	/*
+	 * Why the controller is unknown ("ZFS pool rpool: member disks are not visible"); NULL
+	 * when decided: has_ctrl, or not behind a PCI device (network or virtual file system).
+	 */
+	char *unknown;
+};
+
+/* One network interface under the default route: the route's own, or a port below it. */
+struct pt_uplink {
+	char *route_iface; /* the default route's interface: "vmbr0" */
+	char *iface;	   /* the interface judged: "enp5s0" (a port of vmbr0), or route_iface */
+	char *sys_path;	   /* where /sys/class/net/<iface> resolves; NULL when unknown */
+	bool has_dev;
+	struct pt_bdf dev; /* the PCI device: the last PCI address in sys_path */
+	char *unknown;	   /* why the device is unknown; NULL when decided */
+};
+
 struct pt_pci_dev {
 	struct pt_bdf bdf;
 	char slot[PT_BDF_STRLEN]; /* canonical "0000:01:00.0" */
@@ -98,6 +133,10 @@ struct pt_pci_dev {
 
 	struct pt_module_ref *modules; /* modules whose aliases match modalias */
 	size_t nmodules;
+
+	/* Its memory ranges: /proc/iomem lines named with its slot (see pt_host.iomem_known). */
+	struct pt_mem_range *mem;
+	size_t nmem;
 };
 
 struct pt_iommu_group {
@@ -164,11 +203,42 @@ struct pt_host {
 	struct pt_modlist_file *module_lists;
 	size_t nmodule_lists;
 
+	/*
+	 * Boot disks (/proc/mounts, /sys/class/block). mounts_known: /proc/mounts was read; the
+	 * controllers are decided only when it was and no entry has `unknown` set.
+	 */
+	bool mounts_known;
+	struct pt_boot_disk *boot_disks;
+	size_t nboot_disks;
+	/*
+	 * The default route's NICs (/proc/net/route, /sys/class/net). routes_known: the file was
+	 * read; no IPv4 default route leaves uplinks empty and routes_have_default false.
+	 */
+	bool routes_known;
+	bool routes_have_default;
+	struct pt_uplink *uplinks;
+	size_t nuplinks;
+	/* The /sys/class/block and /sys/class/net entries those facts looked at (to capture). */
+	struct pt_strv blocks_read, nets_read;
+
+	/*
+	 * /proc/iomem: PT_YES read with addresses, PT_UNKNOWN absent or hidden (read without
+	 * root: every address 0), never PT_NO. framebuffers: BOOTFB, efifb, simplefb, ...
+	 */
+	enum pt_tristate iomem_known;
+	bool iomem_hidden; /* /proc/iomem was read and showed every address as 0 */
+	struct pt_mem_range *framebuffers;
+	size_t nframebuffers;
+
 	/* Problems met while reading (bad attribute values, unreadable files): "path: why". */
 	struct pt_strv problems;
 };
 
 void pt_host_done(struct pt_host *h);
+/* Whether every boot disk's controller is decided (pt_boot_disk.unknown unset). */
+bool pt_host_boot_disks_decided(const struct pt_host *h);
+/* Whether every default-route NIC is decided. */
+bool pt_host_uplinks_decided(const struct pt_host *h);
 void pt_snapshot_meta_done(struct pt_snapshot_meta *m);
 const struct pt_pci_dev *pt_host_find_dev(const struct pt_host *h, const struct pt_bdf *bdf);
 long pt_host_dev_index(const struct pt_host *h, const struct pt_bdf *bdf);

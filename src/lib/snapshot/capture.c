@@ -556,6 +556,167 @@ static int capture_topology(struct capture *c)
 	return e;
 }
 
+/*
+ * A /proc file kept as a regular file at its own path, whatever links lead there
+ * (/proc/mounts -> self/mounts, /proc/net -> self/net: the capturing process's PID has no
+ * place in a snapshot), with only the lines keep() accepts: the facts' lines, not the
+ * host's other mounts or routes.
+ */
+static int capture_filtered(struct capture *c, const char *path,
+			    bool (*keep)(const char *line, size_t len, size_t lineno, char *out))
+{
+	struct pt_strbuf out = {0};
+	char *buf = NULL;
+	size_t len, i = 0, lineno = 0;
+	int e = pathset_add(&c->seen, path);
+
+	if (e <= 0)
+		return e;
+	e = pt_root_read_file(c->r, path, FILE_MAX, &buf, &len);
+	if (e < 0) {
+		if (e != -ENOENT && e != -ENOTDIR)
+			warn(c, path, e);
+		return 0;
+	}
+	while (i < len && e >= 0) {
+		const char *nl = memchr(buf + i, '\n', len - i);
+		size_t l = nl ? (size_t)(nl - (buf + i)) : len - i;
+		char *line = strndup(buf + i, l);
+
+		if (!line)
+			e = -ENOMEM;
+		else if (keep(buf + i, l, lineno++, line))
+			e = pt_strbuf_printf(&out, "%s\n", line);
+		free(line);
+		i += l + (nl != NULL);
+	}
+	if (e >= 0) {
+		char *text = pt_strbuf_steal(&out);
+		size_t tlen = text ? strlen(text) : 0;
+
+		if (!text)
+			text = strdup("");
+		e = text ? pt_snapshot_redact(&text, &tlen, c->hostname) : -ENOMEM;
+		if (e >= 0)
+			e = write_entry(c, path, AE_IFREG, text, tlen, NULL);
+		free(text);
+	}
+	pt_strbuf_done(&out);
+	free(buf);
+	return e;
+}
+
+/* The n-th white-space separated field of line (NUL-terminated copy), its length in *flen. */
+static const char *field(const char *line, unsigned n, size_t *flen)
+{
+	const char *p = line;
+
+	for (unsigned k = 0;; k++) {
+		p += strspn(p, " \t");
+		*flen = strcspn(p, " \t");
+		if (k == n || !*flen)
+			return p;
+		p += *flen;
+	}
+}
+
+/* /proc/mounts: the mounts of /, /boot and /boot/efi (the boot-disk facts). */
+static bool keep_boot_mount(const char *line, size_t len, size_t lineno, char *out)
+{
+	size_t n;
+	const char *t = field(out, 1, &n);
+
+	return (n == 1 && t[0] == '/') || (n == 5 && !strncmp(t, "/boot", 5)) ||
+	       (n == 9 && !strncmp(t, "/boot/efi", 9));
+}
+
+/* /proc/net/route: the header and the default routes, their gateway zeroed. */
+static bool keep_default_route(const char *line, size_t len, size_t lineno, char *out)
+{
+	size_t n;
+	const char *d = field(out, 1, &n);
+	char *g;
+
+	if (lineno == 0)
+		return true;
+	if (n != 8 || strncmp(d, "00000000", 8) != 0)
+		return false;
+	g = (char *)field(out, 2, &n);
+	memset(g, '0', n);
+	return true;
+}
+
+/* A link's target directory as an (empty) directory, so the root and the archive list alike. */
+static int capture_link_target(struct capture *c, const char *path)
+{
+	char *target = NULL, *resolved;
+	int e = ok_if_missing(capture(c, path));
+
+	if (e < 0 || pt_root_readlink(c->r, path, &target) < 0)
+		return e;
+	resolved = pt_path_resolve_link(path, target);
+	free(target);
+	if (!resolved)
+		return -ENOMEM;
+	e = ok_if_missing(capture(c, resolved));
+	free(resolved);
+	return e;
+}
+
+/*
+ * What the boot-disk and default-route facts read: /proc/mounts, /proc/net/route, and for
+ * each block device and interface they looked at its /sys/class link, slaves/, dm/name,
+ * brif/, bonding/slaves and lower_* links. Never address or other attributes (MACs).
+ */
+static int capture_host_links(struct capture *c, const struct pt_host *h)
+{
+	char path[PATH_MAX];
+	struct pt_strv names = {0};
+	int e = capture_filtered(c, "/proc/mounts", keep_boot_mount);
+
+	if (e >= 0)
+		e = capture_filtered(c, "/proc/net/route", keep_default_route);
+	if (e >= 0 && h->mounts_known)
+		e = ok_if_missing(capture(c, "/sys/class/block"));
+	for (size_t i = 0; i < h->blocks_read.n && e >= 0; i++) {
+		const char *n = h->blocks_read.v[i];
+
+		snprintf(path, sizeof(path), "/sys/class/block/%s", n);
+		e = capture_link_target(c, path);
+		snprintf(path, sizeof(path), "/sys/class/block/%s/slaves", n);
+		if (e >= 0)
+			e = ok_if_missing(capture(c, path));
+		if (e >= 0)
+			e = capture_listing(c, path);
+		snprintf(path, sizeof(path), "/sys/class/block/%s/dm/name", n);
+		if (e >= 0)
+			e = ok_if_missing(capture(c, path));
+	}
+	for (size_t i = 0; i < h->nets_read.n && e >= 0; i++) {
+		const char *n = h->nets_read.v[i];
+
+		snprintf(path, sizeof(path), "/sys/class/net/%s", n);
+		e = capture_link_target(c, path);
+		if (e >= 0 && pt_root_list(c->r, path, &names) == 0)
+			for (size_t k = 0; k < names.n && e >= 0; k++)
+				if (startswith(names.v[k], "lower_")) {
+					snprintf(path, sizeof(path), "/sys/class/net/%s/%s", n,
+						 names.v[k]);
+					e = ok_if_missing(capture(c, path));
+				}
+		pt_strv_done(&names);
+		snprintf(path, sizeof(path), "/sys/class/net/%s/brif", n);
+		if (e >= 0)
+			e = ok_if_missing(capture(c, path));
+		if (e >= 0)
+			e = capture_listing(c, path);
+		snprintf(path, sizeof(path), "/sys/class/net/%s/bonding/slaves", n);
+		if (e >= 0)
+			e = ok_if_missing(capture(c, path));
+	}
+	return e;
+}
+
 static int capture_kernel(struct capture *c, const struct pt_host *h)
 {
 	char path[PATH_MAX];
@@ -619,6 +780,8 @@ static int capture_all(struct capture *c, const struct pt_host *h, const struct 
 		e = capture_topology(c);
 	if (e >= 0)
 		e = capture_kernel(c, h);
+	if (e >= 0)
+		e = capture_host_links(c, h);
 	/* The host's own pci.ids, so names print as they did there. */
 	for (size_t i = 0; pci_ids_files[i] && e >= 0; i++) {
 		e = ok_if_missing(capture(c, pci_ids_files[i]));

@@ -95,3 +95,23 @@ int pt_bdf_same_slot(const struct pt_bdf *a, const struct pt_bdf *b)
 {
 	return a->domain == b->domain && a->bus == b->bus && a->dev == b->dev;
 }
+
+int pt_bdf_last_in_path(const char *path, struct pt_bdf *ret)
+{
+	const char *p = path;
+	int found = -ENOENT;
+
+	while (*p) {
+		size_t len;
+		struct pt_bdf b;
+
+		p += *p == '/';
+		len = strcspn(p, "/");
+		if (len && pt_bdf_parse(p, len, &b) == 0) {
+			*ret = b;
+			found = 0;
+		}
+		p += len;
+	}
+	return found;
+}

@@ -22,6 +22,12 @@ struct pt_bdf {
  * (Proxmox uses [a-f0-9]{4,}), then ":BB:DD.F". Returns 0 or -EINVAL.
  */
 int pt_bdf_parse(const char *s, size_t len, struct pt_bdf *ret);
+/*
+ * The last component of path that is a full PCI address: in a sysfs path such as
+ * /sys/devices/pci0000:00/0000:00:1d.0/0000:04:00.0/nvme/nvme0/nvme0n1, the PCI device the
+ * object hangs off (0000:04:00.0). Returns 0 or -ENOENT.
+ */
+int pt_bdf_last_in_path(const char *path, struct pt_bdf *ret);
 /* Accepts what users type too: "01:00.0" (domain 0) as well as the full form. */
 int pt_bdf_parse_user(const char *s, struct pt_bdf *ret);
 /* Writes the canonical lower-case form; returns buf. */
