@@ -32,9 +32,11 @@ check:
 demo:
 	scripts/install-deps build
 	$(MAKE) all
-	LC_ALL=C $(BUILD)/passthru --root $(DEMO_ROOT) list
+	$(BUILD)/passthru --root $(DEMO_ROOT) list
 	@echo
-	LC_ALL=C $(BUILD)/passthru --root $(DEMO_ROOT) list --gpu
+	$(BUILD)/passthru --root $(DEMO_ROOT) list --gpu
+	@echo
+	-$(BUILD)/passthru --root $(DEMO_ROOT) check
 
 lab: all
 	meson test -C $(BUILD) --print-errorlogs --suite lab
