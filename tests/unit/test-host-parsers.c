@@ -105,14 +105,14 @@ static void test_route(void **state)
 	struct pt_routes r;
 
 	assert_int_equal(
-		pt_routes_parse(
-			S("Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\tMask\t\tMTU\tWindow\tIRTT\n"
-			  "enp6s0\t00000000\t0101A8C0\t0003\t0\t0\t100\t00000000\t0\t0\t0\n"
-			  "vmbr0\t00000000\t0101A8C0\t0003\t0\t0\t0\t00000000\t0\t0\t0\n"
-			  "wg0\t00000000\t00000000\t0002\t0\t0\t0\t00000000\t0\t0\t0\n"
-			  "vmbr0\t0001A8C0\t00000000\t0001\t0\t0\t0\t00FFFFFF\t0\t0\t0\n"
-			  "junk\n"),
-			&r),
+		pt_routes_parse(S("Iface\tDestination\tGateway "
+				  "\tFlags\tRefCnt\tUse\tMetric\tMask\t\tMTU\tWindow\tIRTT\n"
+				  "enp6s0\t00000000\t0101A8C0\t0003\t0\t0\t100\t00000000\t0\t0\t0\n"
+				  "vmbr0\t00000000\t0101A8C0\t0003\t0\t0\t0\t00000000\t0\t0\t0\n"
+				  "wg0\t00000000\t00000000\t0002\t0\t0\t0\t00000000\t0\t0\t0\n"
+				  "vmbr0\t0001A8C0\t00000000\t0001\t0\t0\t0\t00FFFFFF\t0\t0\t0\n"
+				  "junk\n"),
+				&r),
 		0);
 	assert_int_equal(r.n, 4);
 	assert_int_equal(r.nbad, 1);
