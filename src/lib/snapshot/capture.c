@@ -187,23 +187,58 @@ static bool is_word(char c)
 	       c == '.' || c == '-' || c == '_';
 }
 
-/* "aa:bb:cc:dd:ee:ff" or with '-', not part of a longer hex/colon run. */
-static bool mac_at(const char *s, size_t len, size_t i)
+/*
+ * Length of a run of two-digit hex groups with one separator (':' or '-') at i, when it has
+ * at least six groups: a MAC address ("aa:bb:cc:dd:ee:ff"), or one with a prefix such as
+ * PXELINUX's BOOTIF=01-aa-bb-cc-dd-ee-ff, or a longer hardware address. 0 otherwise.
+ */
+static size_t mac_run_at(const char *s, size_t len, size_t i)
 {
+	size_t groups = 0, j = i;
 	char sep;
 
 	if (i + 17 > len || (i > 0 && (is_hex(s[i - 1]) || s[i - 1] == ':' || s[i - 1] == '-')))
-		return false;
+		return 0;
 	sep = s[i + 2];
 	if (sep != ':' && sep != '-')
-		return false;
-	for (size_t k = 0; k < 6; k++) {
-		if (!is_hex(s[i + 3 * k]) || !is_hex(s[i + 3 * k + 1]))
-			return false;
-		if (k < 5 && s[i + 3 * k + 2] != sep)
-			return false;
+		return 0;
+	for (;;) {
+		if (j + 2 > len || !is_hex(s[j]) || !is_hex(s[j + 1]))
+			return 0;
+		groups++;
+		j += 2;
+		if (j < len && s[j] == sep && j + 2 < len && is_hex(s[j + 1]) && is_hex(s[j + 2]))
+			j++;
+		else
+			break;
 	}
-	return i + 17 == len || !(is_hex(s[i + 17]) || s[i + 17] == sep);
+	if (groups < 6 || (j < len && (is_hex(s[j]) || s[j] == sep)))
+		return 0;
+	return j - i;
+}
+
+/*
+ * systemd's MAC-based interface names: "enx" and the 12 hex digits of the address
+ * (systemd.net-naming-scheme(7), NAMING_MAC). The name is the address.
+ */
+static bool mac_ifname_at(const char *s, size_t len, size_t i)
+{
+	if (i + 15 > len || memcmp(s + i, "enx", 3) != 0 || (i > 0 && is_word(s[i - 1])))
+		return false;
+	for (size_t k = 3; k < 15; k++)
+		if (!is_hex(s[i + k]))
+			return false;
+	return i + 15 == len || !is_word(s[i + 15]);
+}
+
+static bool has_mac_ifname(const char *path)
+{
+	size_t len = strlen(path);
+
+	for (size_t i = 0; i < len; i++)
+		if ((i == 0 || path[i - 1] == '/') && mac_ifname_at(path, len, i))
+			return true;
+	return false;
 }
 
 int pt_snapshot_redact(char **buf, size_t *len, const char *hostname)
@@ -211,17 +246,17 @@ int pt_snapshot_redact(char **buf, size_t *len, const char *hostname)
 	size_t hl = hostname ? strlen(hostname) : 0;
 	struct pt_strbuf out = {0};
 	const char *s = *buf;
-	size_t i = 0;
+	size_t i = 0, run;
 	int e = 0;
 
 	while (i < *len && e >= 0) {
-		if (mac_at(s, *len, i)) {
-			char m[18] = "XX:XX:XX:XX:XX:XX";
-
-			for (size_t k = 2; k < 17; k += 3)
-				m[k] = s[i + 2];
-			e = pt_strbuf_append(&out, m, 17);
-			i += 17;
+		if (mac_ifname_at(s, *len, i)) {
+			e = pt_strbuf_puts(&out, "enxXXXXXXXXXXXX");
+			i += 15;
+		} else if ((run = mac_run_at(s, *len, i)) > 0) {
+			for (size_t k = 0; k < run && e >= 0; k++)
+				e = pt_strbuf_putc(&out, k % 3 == 2 ? s[i + k] : 'X');
+			i += run;
 		} else if (hl && is_word(s[i]) && (i == 0 || !is_word(s[i - 1]))) {
 			size_t w = i;
 
@@ -358,9 +393,15 @@ static int capture_entry(struct capture *c, const char *path, enum pt_ftype t)
 static int capture(struct capture *c, const char *path)
 {
 	struct pt_strbuf cur = {0};
-	char *todo = strdup(path);
+	char *todo;
 	unsigned links = 0;
-	int e = todo ? 0 : -ENOMEM;
+	int e;
+
+	/* A path naming an interface after its MAC address would carry the address. */
+	if (has_mac_ifname(path))
+		return 0;
+	todo = strdup(path);
+	e = todo ? 0 : -ENOMEM;
 
 	while (e >= 0) {
 		const char *rest = todo + cur.len;
