@@ -16,7 +16,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	assert(irq.ir_chips.n + irq.plain_chips.n <= irq.nlines);
 	for (size_t i = 0; i < irq.ir_chips.n; i++)
-		assert(strncmp(irq.ir_chips.v[i], "IR-", 3) == 0 && strlen(irq.ir_chips.v[i]) < size);
+		assert(strncmp(irq.ir_chips.v[i], "IR-", 3) == 0 &&
+		       strlen(irq.ir_chips.v[i]) < size);
 	for (size_t i = 0; i < irq.plain_chips.n; i++)
 		assert(strncmp(irq.plain_chips.v[i], "IR-", 3) != 0);
 	pt_interrupts_done(&irq);

@@ -59,9 +59,10 @@ static enum boot_path boot_path(const struct pt_host *h, const char **why)
 static bool relevant(const char *name)
 {
 	static const char *const prefixes[] = {
-		"intel_iommu", "amd_iommu", "iommu", "intremap", "pcie_acs_override", "vfio",
-		"video", "initcall_blacklist", "modprobe.blacklist", "kvm", "hugepage",
-		"default_hugepagesz", "rd.driver", "pci=",
+		"intel_iommu",	      "amd_iommu", "iommu",    "intremap",
+		"pcie_acs_override",  "vfio",	   "video",    "initcall_blacklist",
+		"modprobe.blacklist", "kvm",	   "hugepage", "default_hugepagesz",
+		"rd.driver",	      "pci=",
 	};
 
 	for (size_t i = 0; i < ELEMENTSOF(prefixes); i++)
@@ -75,7 +76,8 @@ static bool in_proc_cmdline(const struct pt_host *h, const struct pt_cmdline_par
 	const struct pt_cmdline_param *q = NULL;
 
 	while ((q = pt_cmdline_next(&h->cmdline, p->name, q)))
-		if ((!q->value && !p->value) || (q->value && p->value && !strcmp(q->value, p->value)))
+		if ((!q->value && !p->value) ||
+		    (q->value && p->value && !strcmp(q->value, p->value)))
 			return true;
 	return false;
 }
@@ -84,8 +86,7 @@ static bool in_proc_cmdline(const struct pt_host *h, const struct pt_cmdline_par
  * The tokens of text the running kernel did not get, space-separated into *ret (NULL when
  * none). only_relevant: passthrough-related parameters only.
  */
-static int missing_tokens(const struct pt_host *h, const char *text, bool only_relevant,
-			  char **ret)
+static int missing_tokens(const struct pt_host *h, const char *text, bool only_relevant, char **ret)
 {
 	struct pt_cmdline cl = {0};
 	struct pt_strbuf sb = {0};
@@ -147,8 +148,7 @@ static void grub_evidence(const struct pt_host *h, struct pt_findings *out, stru
 static void grub_overrides(const struct pt_host *h, struct pt_findings *out)
 {
 	static const char *const names[] = {"GRUB_CMDLINE_LINUX", "GRUB_CMDLINE_LINUX_DEFAULT"};
-	const struct pt_grub_var *vars[] = {&h->grub.cmdline_linux,
-					    &h->grub.cmdline_linux_default};
+	const struct pt_grub_var *vars[] = {&h->grub.cmdline_linux, &h->grub.cmdline_linux_default};
 
 	for (size_t i = 0; i < 2; i++) {
 		const struct pt_grub_var *v = vars[i];
@@ -196,32 +196,36 @@ int pt_check_boot_path(const struct pt_host *h, const struct pt_check_opts *o,
 				   why);
 		break;
 	case BOOT_SDBOOT_PBT:
-		pt_finding_message(out, f,
-				   "this host boots with systemd-boot through proxmox-boot-tool "
-				   "(%s): its command line is the first line of /etc/kernel/cmdline",
-				   why);
+		pt_finding_message(
+			out, f,
+			"this host boots with systemd-boot through proxmox-boot-tool "
+			"(%s): its command line is the first line of /etc/kernel/cmdline",
+			why);
 		break;
 	case BOOT_SDBOOT:
-		pt_finding_message(out, f,
-				   "this host boots with systemd-boot (%s) without proxmox-boot-tool: "
-				   "its command line is in the loader entries on the ESP",
-				   why);
+		pt_finding_message(
+			out, f,
+			"this host boots with systemd-boot (%s) without proxmox-boot-tool: "
+			"its command line is in the loader entries on the ESP",
+			why);
 		break;
 	default:
 		pt_finding_message(out, f, "which boot loader started this kernel is unknown");
 		break;
 	}
 	pt_finding_evidence(out, f, "/sys/firmware/efi",
-			    h->boot.efi == PT_YES	 ? "present"
+			    h->boot.efi == PT_YES  ? "present"
 			    : h->boot.efi == PT_NO ? "absent"
 						   : NULL);
 	if (h->boot.loader_info)
-		pt_finding_evidence(out, f, "/sys/firmware/efi/efivars/LoaderInfo-"
-					    "4a67b082-0a4c-41cf-b6c7-440b29bb8c4f",
+		pt_finding_evidence(out, f,
+				    "/sys/firmware/efi/efivars/LoaderInfo-"
+				    "4a67b082-0a4c-41cf-b6c7-440b29bb8c4f",
 				    h->boot.loader_info);
 	if (h->boot.secure_boot != PT_UNKNOWN)
-		pt_finding_evidence(out, f, "/sys/firmware/efi/efivars/SecureBoot-"
-					    "8be4df61-93ca-11d2-aa0d-00e098032b8c",
+		pt_finding_evidence(out, f,
+				    "/sys/firmware/efi/efivars/SecureBoot-"
+				    "8be4df61-93ca-11d2-aa0d-00e098032b8c",
 				    h->boot.secure_boot == PT_YES ? "1" : "0");
 	if (h->boot.proxmox_boot == PT_YES)
 		pt_finding_evidence(out, f, "/etc/kernel/proxmox-boot-uuids", "present");
@@ -234,7 +238,8 @@ int pt_check_boot_path(const struct pt_host *h, const struct pt_check_opts *o,
 		if (grub)
 			e = missing_tokens(h, grub, false, &missing);
 		file = "/etc/default/grub (+ grub.d)";
-		apply = h->boot.proxmox_boot == PT_YES ? "proxmox-boot-tool refresh" : "update-grub";
+		apply = h->boot.proxmox_boot == PT_YES ? "proxmox-boot-tool refresh"
+						       : "update-grub";
 		if (e >= 0 && h->boot.kernel_cmdline_file)
 			e = missing_tokens(h, h->boot.kernel_cmdline_file, true, &other);
 	} else if (bp == BOOT_SDBOOT_PBT && h->boot.kernel_cmdline_file) {
@@ -253,7 +258,8 @@ int pt_check_boot_path(const struct pt_host *h, const struct pt_check_opts *o,
 	if (e < 0)
 		goto out;
 	if (file && missing) {
-		f = pt_findings_add(out, PT_AREA_BOOT, "boot.not-refreshed", PT_SEV_WARN, NULL, fact);
+		f = pt_findings_add(out, PT_AREA_BOOT, "boot.not-refreshed", PT_SEV_WARN, NULL,
+				    fact);
 		pt_finding_message(out, f,
 				   "%s configures %s, but the running kernel did not get it "
 				   "(/proc/cmdline): edited but not applied, or not rebooted since",
@@ -261,8 +267,8 @@ int pt_check_boot_path(const struct pt_host *h, const struct pt_check_opts *o,
 		pt_finding_hint(out, f, "run %s, then reboot", apply);
 	} else if (file && !unknown && (grub || bp == BOOT_SDBOOT_PBT)) {
 		f = pt_findings_add(out, PT_AREA_BOOT, "boot.in-sync", PT_SEV_PASS, NULL, fact);
-		pt_finding_message(out, f,
-				   "the running kernel got every parameter %s configures", file);
+		pt_finding_message(out, f, "the running kernel got every parameter %s configures",
+				   file);
 	} else if (unknown) {
 		f = pt_findings_add(out, PT_AREA_BOOT, "boot.config-unknown", PT_SEV_INFO, NULL,
 				    fact);
@@ -293,11 +299,12 @@ int pt_check_boot_path(const struct pt_host *h, const struct pt_check_opts *o,
 			pt_finding_evidence(out, f, "/etc/kernel/cmdline",
 					    h->boot.kernel_cmdline_file);
 		} else {
-			pt_finding_message(out, f,
-					   "the GRUB configuration has %s, which the running kernel "
-					   "did not get: this host boots with systemd-boot, which "
-					   "reads /etc/kernel/cmdline instead",
-					   other);
+			pt_finding_message(
+				out, f,
+				"the GRUB configuration has %s, which the running kernel "
+				"did not get: this host boots with systemd-boot, which "
+				"reads /etc/kernel/cmdline instead",
+				other);
 			pt_finding_hint(out, f,
 					"put them in /etc/kernel/cmdline (first line), run "
 					"proxmox-boot-tool refresh, reboot");
@@ -354,7 +361,9 @@ int pt_check_vfio_modules(const struct pt_host *h, const struct pt_check_opts *o
 		pt_finding_message(out, f, "loaded or built in: %s", have.buf);
 	}
 	pt_finding_evidence(out, f, "/proc/modules",
-			    !h->loaded_known ? NULL : have.len ? have.buf : "(no vfio module)");
+			    !h->loaded_known ? NULL
+			    : have.len	     ? have.buf
+					     : "(no vfio module)");
 	if (h->builtin_known && h->kernel_release) {
 		struct pt_strbuf p = {0};
 
@@ -379,8 +388,7 @@ static int release_has_no_virqfd(const char *rel)
 	return maj > 6 || (maj == 6 && min >= 2);
 }
 
-int pt_check_virqfd(const struct pt_host *h, const struct pt_check_opts *o,
-		    struct pt_findings *out)
+int pt_check_virqfd(const struct pt_host *h, const struct pt_check_opts *o, struct pt_findings *out)
 {
 	const char *fact = "FACTS §4.1 vfio modules, §13 / linux e2d55709398e";
 	int gone = h->virqfd_indexed == PT_NO	 ? 1
@@ -406,9 +414,10 @@ int pt_check_virqfd(const struct pt_host *h, const struct pt_check_opts *o,
 				   "fails with \"module not found\"",
 				   h->module_lists[i].path, en->line,
 				   h->kernel_release ? h->kernel_release : "?",
-				   h->virqfd_indexed == PT_NO ? "the module index has no vfio_virqfd"
-							      : "decided from the release number: "
-								"no module index in this root");
+				   h->virqfd_indexed == PT_NO
+					   ? "the module index has no vfio_virqfd"
+					   : "decided from the release number: "
+					     "no module index in this root");
 		pt_finding_hint(out, f, "remove the line; vfio provides what vfio_virqfd did");
 		pt_strbuf_printf(&path, "%s:%u", h->module_lists[i].path, en->line);
 		if (path.buf)
@@ -429,15 +438,15 @@ int pt_check_virqfd(const struct pt_host *h, const struct pt_check_opts *o,
 				continue;
 			f = pt_findings_add(out, PT_AREA_MODULES, "modules.virqfd-gone",
 					    PT_SEV_WARN, NULL, fact);
-			pt_finding_message(out, f,
-					   "%s line %u names vfio_virqfd, which this kernel (%s) "
-					   "does not have: it was merged into vfio in Linux 6.2 (%s)",
-					   conf->file, cmd->line,
-					   h->kernel_release ? h->kernel_release : "?",
-					   h->virqfd_indexed == PT_NO
-						   ? "the module index has no vfio_virqfd"
-						   : "decided from the release number: no module "
-						     "index in this root");
+			pt_finding_message(
+				out, f,
+				"%s line %u names vfio_virqfd, which this kernel (%s) "
+				"does not have: it was merged into vfio in Linux 6.2 (%s)",
+				conf->file, cmd->line, h->kernel_release ? h->kernel_release : "?",
+				h->virqfd_indexed == PT_NO
+					? "the module index has no vfio_virqfd"
+					: "decided from the release number: no module "
+					  "index in this root");
 			pt_finding_hint(out, f, "remove vfio_virqfd from the line");
 			pt_strbuf_printf(&path, "%s:%u", conf->file, cmd->line);
 			if (path.buf)

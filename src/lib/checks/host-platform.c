@@ -53,15 +53,17 @@ int pt_check_cpu_virt(const struct pt_host *h, const struct pt_check_opts *o,
 		return 0;
 	}
 	f = pt_findings_add(out, PT_AREA_PLATFORM, "cpu.no-virt", PT_SEV_FAIL, NULL, fact);
-	pt_finding_message(out, f,
-			   "the CPU flags list neither vmx (Intel VT-x) nor svm (AMD-V): KVM cannot "
-			   "run VMs");
-	pt_finding_hint(out, f, "%s",
-			pt_cpuinfo_has_flag(&h->cpu, "hypervisor")
-				? "this host is itself a VM: enable nested virtualization on its "
-				  "hypervisor"
-				: "enable Intel VT-x (Virtualization Technology) or AMD SVM Mode in "
-				  "the firmware setup");
+	pt_finding_message(
+		out, f,
+		"the CPU flags list neither vmx (Intel VT-x) nor svm (AMD-V): KVM cannot "
+		"run VMs");
+	pt_finding_hint(
+		out, f, "%s",
+		pt_cpuinfo_has_flag(&h->cpu, "hypervisor")
+			? "this host is itself a VM: enable nested virtualization on its "
+			  "hypervisor"
+			: "enable Intel VT-x (Virtualization Technology) or AMD SVM Mode in "
+			  "the firmware setup");
 	pt_finding_evidence(out, f, "/proc/cpuinfo", "flags: no vmx, no svm");
 	return 0;
 }
@@ -157,7 +159,8 @@ int pt_check_iommu_active(const struct pt_host *h, const struct pt_check_opts *o
 				   h->iommu_units.n ? ", units " : "", units);
 		break;
 	case PT_IOMMU_UNKNOWN:
-		f = pt_findings_add(out, PT_AREA_PLATFORM, "iommu.unknown", PT_SEV_INFO, NULL, fact);
+		f = pt_findings_add(out, PT_AREA_PLATFORM, "iommu.unknown", PT_SEV_INFO, NULL,
+				    fact);
 		pt_finding_message(out, f, "%s", v.reason);
 		break;
 	default:
@@ -174,9 +177,10 @@ int pt_check_iommu_active(const struct pt_host *h, const struct pt_check_opts *o
 		else if (v.state == PT_IOMMU_OFF_IN_KERNEL && is_intel(h))
 			pt_finding_hint(out, f, "see cmdline.intel-iommu-needed");
 		else if (v.state == PT_IOMMU_OFF_IN_KERNEL)
-			pt_finding_hint(out, f,
-					"read the kernel log for AMD-Vi errors (amd_iommu=on is not "
-					"a valid parameter and does not help)");
+			pt_finding_hint(
+				out, f,
+				"read the kernel log for AMD-Vi errors (amd_iommu=on is not "
+				"a valid parameter and does not help)");
 		break;
 	}
 	pt_finding_evidence(out, f, "/sys/class/iommu", h->iommu_units.n ? units : NULL);
@@ -243,17 +247,19 @@ int pt_check_irq_remap(const struct pt_host *h, const struct pt_check_opts *o,
 						     "(ecap bit 3 clear)"
 						   : "");
 		else
-			pt_finding_message(out, f,
-					   "the IOMMU hardware does not support interrupt remapping "
-					   "(ecap bit 3 clear)");
+			pt_finding_message(
+				out, f,
+				"the IOMMU hardware does not support interrupt remapping "
+				"(ecap bit 3 clear)");
 		if (active)
-			pt_finding_hint(out, f,
-					"without it vfio_iommu_type1 refuses to attach a group (\"No "
-					"interrupt remapping support\"): enable interrupt remapping "
-					"/ x2APIC in the firmware and remove intremap=off; only if "
-					"the platform lacks it, add \"options vfio_iommu_type1 "
-					"allow_unsafe_interrupts=1\" to /etc/modprobe.d (a guest can "
-					"then inject interrupts; Proxmox warns of instability)");
+			pt_finding_hint(
+				out, f,
+				"without it vfio_iommu_type1 refuses to attach a group (\"No "
+				"interrupt remapping support\"): enable interrupt remapping "
+				"/ x2APIC in the firmware and remove intremap=off; only if "
+				"the platform lacks it, add \"options vfio_iommu_type1 "
+				"allow_unsafe_interrupts=1\" to /etc/modprobe.d (a guest can "
+				"then inject interrupts; Proxmox warns of instability)");
 		else
 			pt_finding_hint(out, f,
 					"turn the IOMMU on first (iommu.*), then judge again: "
@@ -316,8 +322,8 @@ static const struct pt_cmdline_param *last_off(const struct pt_host *h, const ch
 	return p && value_lists(p, "off") ? p : NULL;
 }
 
-static void kconfig_evidence(const struct pt_host *h, struct pt_findings *out,
-			     struct pt_finding *f, const char *sym)
+static void kconfig_evidence(const struct pt_host *h, struct pt_findings *out, struct pt_finding *f,
+			     const char *sym)
 {
 	const struct pt_kconfig_entry *e = pt_kconfig_get(&h->kconfig, sym);
 	struct pt_strbuf path = {0}, val = {0};
@@ -342,8 +348,7 @@ static enum pt_tristate intel_default_on(const struct pt_host *h, const char **s
 		return PT_UNKNOWN;
 	if (pt_kconfig_tristate(&h->kconfig, "INTEL_IOMMU_DEFAULT_ON") == PT_KCONFIG_Y)
 		return PT_YES;
-	if (pt_kconfig_tristate(&h->kconfig, "INTEL_IOMMU_DEFAULT_ON_INTGPU_OFF") ==
-	    PT_KCONFIG_Y) {
+	if (pt_kconfig_tristate(&h->kconfig, "INTEL_IOMMU_DEFAULT_ON_INTGPU_OFF") == PT_KCONFIG_Y) {
 		*sym = "INTEL_IOMMU_DEFAULT_ON_INTGPU_OFF";
 		return PT_YES;
 	}
@@ -363,10 +368,9 @@ static void intel_iommu(const struct pt_host *h, const struct pt_iommu_verdict *
 		f = pt_findings_add(out, PT_AREA_CMDLINE, "cmdline.intel-iommu", PT_SEV_PASS, NULL,
 				    fact);
 		if (!on)
-			pt_finding_message(out, f,
-					   "the Intel IOMMU is active without intel_iommu=on%s",
-					   def == PT_YES ? ": this kernel enables it by default"
-							 : "");
+			pt_finding_message(
+				out, f, "the Intel IOMMU is active without intel_iommu=on%s",
+				def == PT_YES ? ": this kernel enables it by default" : "");
 		else if (def == PT_YES)
 			pt_finding_message(out, f,
 					   "intel_iommu=on is given but optional: this kernel "
@@ -389,11 +393,12 @@ static void intel_iommu(const struct pt_host *h, const struct pt_iommu_verdict *
 	f = pt_findings_add(out, PT_AREA_CMDLINE, "cmdline.intel-iommu-needed", PT_SEV_FAIL, NULL,
 			    fact);
 	if (def == PT_NO)
-		pt_finding_message(out, f,
-				   "intel_iommu=on is needed: this kernel does not enable the "
-				   "Intel IOMMU by default (neither CONFIG_INTEL_IOMMU_DEFAULT_ON nor "
-				   "CONFIG_INTEL_IOMMU_DEFAULT_ON_INTGPU_OFF is set) and the "
-				   "command line does not ask for it");
+		pt_finding_message(
+			out, f,
+			"intel_iommu=on is needed: this kernel does not enable the "
+			"Intel IOMMU by default (neither CONFIG_INTEL_IOMMU_DEFAULT_ON nor "
+			"CONFIG_INTEL_IOMMU_DEFAULT_ON_INTGPU_OFF is set) and the "
+			"command line does not ask for it");
 	else
 		pt_finding_message(out, f,
 				   "intel_iommu=on is probably needed: the firmware offers VT-d, "
@@ -457,10 +462,11 @@ int pt_check_cmdline_iommu(const struct pt_host *h, const struct pt_check_opts *
 				   "\"AMD-Vi: Unknown option - 'on'\" and ignores it",
 				   p->raw);
 		pt_finding_hint(out, f, "%s",
-				is_amd(h) ? "remove it: the AMD IOMMU is on by default when the "
-					    "firmware provides the IVRS table (enable IOMMU / AMD-Vi "
-					    "in the firmware setup)"
-					  : "remove it: it does nothing");
+				is_amd(h)
+					? "remove it: the AMD IOMMU is on by default when the "
+					  "firmware provides the IVRS table (enable IOMMU / AMD-Vi "
+					  "in the firmware setup)"
+					: "remove it: it does nothing");
 		pt_finding_evidence(out, f, CMDLINE, p->raw);
 	}
 	if ((p = find_item(h, "iommu", "pt")) ||
@@ -498,28 +504,31 @@ int pt_check_cmdline_misc(const struct pt_host *h, const struct pt_check_opts *o
 		f = pt_findings_add(out, PT_AREA_CMDLINE, "cmdline.acs-override", PT_SEV_WARN, NULL,
 				    "FACTS §2 pcie_acs_override, §13 / pve-kernel patch 0004");
 		if (rel && strstr(rel, "-pve")) {
-			pt_finding_message(out, f,
-					   "%s: this Proxmox kernel (%s) honours it and splits IOMMU "
-					   "groups the hardware does not isolate: peer-to-peer DMA "
-					   "between the split devices stays possible",
-					   p->raw, rel);
+			pt_finding_message(
+				out, f,
+				"%s: this Proxmox kernel (%s) honours it and splits IOMMU "
+				"groups the hardware does not isolate: peer-to-peer DMA "
+				"between the split devices stays possible",
+				p->raw, rel);
 			pt_finding_hint(out, f,
 					"use it only if you accept that a VM may reach the other "
 					"devices; a slot below a root port with ACS isolates for "
 					"real (acs.*)");
 		} else if (rel) {
-			pt_finding_message(out, f,
-					   "%s is ignored by this kernel (%s): only kernels carrying "
-					   "the ACS override patch (Proxmox VE -pve kernels) honour it",
-					   p->raw, rel);
+			pt_finding_message(
+				out, f,
+				"%s is ignored by this kernel (%s): only kernels carrying "
+				"the ACS override patch (Proxmox VE -pve kernels) honour it",
+				p->raw, rel);
 			pt_finding_hint(out, f,
 					"remove it: the IOMMU groups are the hardware's; on a "
 					"patched kernel it would only pretend isolation");
 		} else {
-			pt_finding_message(out, f,
-					   "%s: only patched kernels honour it, and then the split "
-					   "groups are not isolated (peer-to-peer DMA stays possible)",
-					   p->raw);
+			pt_finding_message(
+				out, f,
+				"%s: only patched kernels honour it, and then the split "
+				"groups are not isolated (peer-to-peer DMA stays possible)",
+				p->raw);
 		}
 		pt_finding_evidence(out, f, CMDLINE, p->raw);
 		if (rel)
@@ -553,9 +562,8 @@ int pt_check_cmdline_misc(const struct pt_host *h, const struct pt_check_opts *o
 /* Parameters that are meant to repeat. */
 static bool repeats_ok(const char *name)
 {
-	static const char *const ok[] = {"console",   "initrd",	    "initcall_blacklist",
-					 "hugepagesz", "hugepages", "memmap",
-					 "earlycon",   "BOOT_IMAGE"};
+	static const char *const ok[] = {"console",   "initrd", "initcall_blacklist", "hugepagesz",
+					 "hugepages", "memmap", "earlycon",	      "BOOT_IMAGE"};
 
 	for (size_t i = 0; i < ELEMENTSOF(ok); i++)
 		if (pt_cmdline_name_eq(name, ok[i]))
@@ -600,11 +608,12 @@ int pt_check_cmdline_repeats(const struct pt_host *h, const struct pt_check_opts
 				    differ ? "cmdline.conflict" : "cmdline.duplicate",
 				    differ ? PT_SEV_WARN : PT_SEV_INFO, NULL, fact);
 		if (differ && pt_cmdline_name_eq(p->name, "intel_iommu"))
-			pt_finding_message(out, f,
-					   "%s is given %zu times with different values (%s): the "
-					   "kernel applies each in turn, so %s decides what the last "
-					   "one sets",
-					   p->name, n, all.buf, last->raw);
+			pt_finding_message(
+				out, f,
+				"%s is given %zu times with different values (%s): the "
+				"kernel applies each in turn, so %s decides what the last "
+				"one sets",
+				p->name, n, all.buf, last->raw);
 		else if (differ)
 			pt_finding_message(out, f,
 					   "%s is given %zu times with different values (%s): for "
@@ -612,7 +621,8 @@ int pt_check_cmdline_repeats(const struct pt_host *h, const struct pt_check_opts
 					   p->name, n, all.buf, last->raw);
 		else
 			pt_finding_message(out, f, "%s is given %zu times", p->raw, n);
-		pt_finding_hint(out, f, "keep one %s where the command line is configured (boot.path)",
+		pt_finding_hint(out, f,
+				"keep one %s where the command line is configured (boot.path)",
 				p->name);
 		pt_finding_evidence(out, f, CMDLINE, all.buf);
 		pt_strbuf_done(&all);
