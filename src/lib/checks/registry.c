@@ -5,6 +5,7 @@
  */
 #include "checks/device.h"
 #include "checks/finding.h"
+#include "checks/host.h"
 
 #define DEVICE_CHECK(fn)                                                            \
 	static int run_##fn(const struct pt_host *h, const struct pt_check_opts *o, \
@@ -23,6 +24,18 @@ DEVICE_CHECK(nvidia)
 DEVICE_CHECK(fb)
 
 const struct pt_check pt_checks[] = {
+	{"cpu.virt", PT_AREA_PLATFORM, false, NULL, pt_check_cpu_virt},
+	{"kvm.dev", PT_AREA_PLATFORM, true, "kvm.dev", pt_check_dev_kvm},
+	{"iommu.firmware", PT_AREA_PLATFORM, false, NULL, pt_check_iommu_firmware},
+	{"iommu.active", PT_AREA_PLATFORM, false, NULL, pt_check_iommu_active},
+	{"ir", PT_AREA_PLATFORM, false, NULL, pt_check_irq_remap},
+	{"cmdline.iommu", PT_AREA_CMDLINE, false, NULL, pt_check_cmdline_iommu},
+	{"cmdline.misc", PT_AREA_CMDLINE, false, NULL, pt_check_cmdline_misc},
+	{"cmdline.repeats", PT_AREA_CMDLINE, false, NULL, pt_check_cmdline_repeats},
+	{"boot.path", PT_AREA_BOOT, false, NULL, pt_check_boot_path},
+	{"modules.vfio", PT_AREA_MODULES, false, NULL, pt_check_vfio_modules},
+	{"modules.virqfd", PT_AREA_MODULES, false, NULL, pt_check_virqfd},
+	{"modules.modprobe", PT_AREA_MODULES, false, NULL, pt_check_modprobe_lines},
 	{"device.group", PT_AREA_DEVICE, false, NULL, run_group},
 	{"device.acs", PT_AREA_DEVICE, false, NULL, run_acs},
 	{"device.guard", PT_AREA_DEVICE, false, NULL, run_guard},

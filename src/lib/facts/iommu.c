@@ -106,6 +106,44 @@ static int cmp_group(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* /proc/interrupts chip names: "IR-" means interrupt remapping is on (FACTS §1.2, §2). */
+static int read_interrupts(struct pt_root *r, struct pt_host *h)
+{
+	char *buf = NULL;
+	size_t len;
+	int e;
+
+	if (pt_root_read_file(r, "/proc/interrupts", 16u << 20, &buf, &len) < 0)
+		return 0;
+	e = pt_interrupts_parse(buf, len, &h->interrupts);
+	free(buf);
+	if (e < 0)
+		return e == -ENOMEM ? e : 0;
+	h->interrupts_known = h->interrupts.ncpus > 0;
+	return 0;
+}
+
+/* The first Intel unit's ecap (bit 3: interrupt remapping supported by the hardware). */
+static void read_ecap(struct pt_root *r, struct pt_host *h)
+{
+	char path[PATH_MAX];
+
+	for (size_t i = 0; i < h->iommu_units.n; i++) {
+		if (strncmp(h->iommu_units.v[i], "dmar", 4) != 0)
+			continue;
+		snprintf(path, sizeof(path), "/sys/class/iommu/%s/intel-iommu/ecap",
+			 h->iommu_units.v[i]);
+		if (pt_facts_attr(r, h, path, &h->ecap) == 0) {
+			h->ecap_path = strdup(path);
+			if (!h->ecap_path) {
+				free(h->ecap);
+				h->ecap = NULL;
+			}
+			return;
+		}
+	}
+}
+
 int pt_facts_iommu(struct pt_root *r, struct pt_host *h)
 {
 	struct pt_strv names = {0};
@@ -114,6 +152,10 @@ int pt_facts_iommu(struct pt_root *r, struct pt_host *h)
 	h->acpi_dmar = table_present(r, "DMAR");
 	h->acpi_ivrs = table_present(r, "IVRS");
 	pt_root_list(r, "/sys/class/iommu", &h->iommu_units);
+	pt_strv_sort(&h->iommu_units);
+	read_ecap(r, h);
+	if ((e = read_interrupts(r, h)) < 0)
+		return e;
 
 	if (pt_root_list(r, GROUPS_DIR, &names) == 0) {
 		for (size_t i = 0; i < names.n && e >= 0; i++) {

@@ -43,6 +43,7 @@ static void read_loaded(struct pt_root *r, struct pt_host *h)
 
 	if (pt_root_read_file(r, "/proc/modules", 4u << 20, &buf, &len) < 0)
 		return;
+	h->loaded_known = true;
 	for (char *line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		line[strcspn(line, " \t")] = '\0';
 		if (*line)
@@ -110,6 +111,19 @@ static int lookup_device(struct kmod_ctx *ctx, struct pt_pci_dev *d, const struc
 	return e < 0 ? e : 0;
 }
 
+/* Whether the index (modules.dep.bin, modules.builtin.bin, aliases) knows a module name. */
+static enum pt_tristate module_indexed(struct kmod_ctx *ctx, const char *name)
+{
+	struct kmod_list *list = NULL;
+	bool found;
+
+	if (kmod_module_new_from_lookup(ctx, name, &list) < 0)
+		return PT_UNKNOWN;
+	found = list != NULL;
+	kmod_module_unref_list(list);
+	return found ? PT_YES : PT_NO;
+}
+
 int pt_facts_modules(struct pt_root *r, struct pt_host *h)
 {
 	const char *none[] = {NULL};
@@ -117,6 +131,7 @@ int pt_facts_modules(struct pt_root *r, struct pt_host *h)
 	struct kmod_ctx *ctx;
 	int e;
 
+	h->virqfd_indexed = PT_UNKNOWN;
 	read_loaded(r, h);
 	if (!h->kernel_release)
 		return 0;
@@ -135,6 +150,7 @@ int pt_facts_modules(struct pt_root *r, struct pt_host *h)
 	kmod_set_log_fn(ctx, quiet_log, NULL);
 	kmod_load_resources(ctx);
 	h->modules_known = true;
+	h->virqfd_indexed = module_indexed(ctx, "vfio_virqfd");
 	e = 0;
 	for (size_t i = 0; i < h->ndevs && e >= 0; i++)
 		if (h->devs[i].modalias && h->devs[i].modalias[0])

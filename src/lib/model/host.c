@@ -34,6 +34,13 @@ static void dev_done(struct pt_pci_dev *d)
 	free(d->mem);
 }
 
+static void grub_var_done(struct pt_grub_var *v)
+{
+	free(v->value);
+	free(v->file);
+	free(v->overridden_file);
+}
+
 void pt_host_done(struct pt_host *h)
 {
 	for (size_t i = 0; i < h->ndevs; i++)
@@ -54,6 +61,13 @@ void pt_host_done(struct pt_host *h)
 	free(h->boot.loader_info);
 	pt_strv_done(&h->boot.esp_uuids);
 	free(h->boot.kernel_cmdline_file);
+	pt_strv_done(&h->grub.files);
+	pt_strv_done(&h->grub.errors);
+	grub_var_done(&h->grub.cmdline_linux);
+	grub_var_done(&h->grub.cmdline_linux_default);
+	pt_interrupts_done(&h->interrupts);
+	free(h->ecap_path);
+	free(h->ecap);
 	pt_modbuiltin_done(&h->builtin);
 	pt_cpuinfo_done(&h->cpu);
 	pt_modprobe_files_done(&h->modprobe_files);

@@ -12,6 +12,7 @@
 
 #include "parse/cmdline.h"
 #include "parse/cpuinfo.h"
+#include "parse/interrupts.h"
 #include "parse/kconfig.h"
 #include "parse/modlist.h"
 #include "parse/modprobe.h"
@@ -168,6 +169,26 @@ struct pt_boot {
 	char *kernel_cmdline_file;
 };
 
+/* One GRUB variable after grub-mkconfig's sourcing of /etc/default/grub and grub.d (FACTS §3). */
+struct pt_grub_var {
+	bool assigned; /* some file assigns it (with effect) */
+	char *value;   /* its value; NULL when unknown (flags say why) or never assigned */
+	char *file;    /* the file and line of the assignment that decided it */
+	unsigned line;
+	unsigned flags; /* PT_SHELLVARS_* of that assignment */
+	/* An earlier file's assignment it replaced (a grub.d drop-in overriding); NULL if none. */
+	char *overridden_file;
+	unsigned overridden_line;
+};
+
+/* GRUB's configuration files as grub-mkconfig reads them (FACTS §3). */
+struct pt_grub {
+	bool known;	       /* /etc/default/grub was read */
+	struct pt_strv files;  /* the files evaluated, in order: /etc/default/grub, grub.d/ *.cfg */
+	struct pt_strv errors; /* "file:line: ..." files dash would refuse (update-grub fails) */
+	struct pt_grub_var cmdline_linux, cmdline_linux_default;
+};
+
 struct pt_host {
 	enum pt_root_mode mode;
 	struct pt_snapshot_meta meta; /* from the snapshot, or the running system when live */
@@ -178,6 +199,9 @@ struct pt_host {
 	bool kconfig_known; /* /boot/config-<release> */
 	struct pt_kconfig kconfig;
 	struct pt_boot boot;
+	struct pt_grub grub;
+	/* /dev/kvm exists: read on the live host only (live-only fact), else PT_UNKNOWN. */
+	enum pt_tristate dev_kvm;
 
 	struct pt_pci_dev *devs; /* sorted by address */
 	size_t ndevs;
@@ -187,8 +211,17 @@ struct pt_host {
 	size_t ngroups;
 	struct pt_strv iommu_units;	       /* /sys/class/iommu entries: dmar0, ivhd0, ... */
 	enum pt_tristate acpi_dmar, acpi_ivrs; /* firmware tables (FACTS §1.2) */
+	/* /proc/interrupts: chip names say whether interrupt remapping is on (FACTS §1.2, §2). */
+	bool interrupts_known;
+	struct pt_interrupts interrupts;
+	/* The first Intel unit's extended capabilities (bit 3: IR supported), NULL when unknown. */
+	char *ecap_path; /* "/sys/class/iommu/dmar0/intel-iommu/ecap" */
+	char *ecap;	 /* raw hex as read */
 
 	bool modules_known; /* a module index was found for kernel_release */
+	/* Whether the module index knows vfio_virqfd (merged into vfio in Linux 6.2). */
+	enum pt_tristate virqfd_indexed;
+	bool loaded_known; /* /proc/modules was read */
 	struct pt_strv loaded_modules;
 	bool builtin_known; /* modules.builtin of kernel_release was read */
 	struct pt_modbuiltin builtin;

@@ -69,6 +69,11 @@ static json_object *cpu(const struct pt_host *h)
 	return o;
 }
 
+static json_object *tristate(enum pt_tristate t)
+{
+	return t == PT_UNKNOWN ? NULL : json_object_new_boolean(t == PT_YES);
+}
+
 static json_object *iommu(const struct pt_host *h)
 {
 	struct pt_iommu_verdict v;
@@ -78,6 +83,16 @@ static json_object *iommu(const struct pt_host *h)
 		return NULL;
 	o = pt_json_iommu(h, &v);
 	json_object_object_add(o, "groups", json_object_new_int((int)h->ngroups));
+	json_object_object_add(o, "ecap", str(h->ecap));
+	if (h->interrupts_known) {
+		json_object *irq = json_object_new_object();
+
+		json_object_object_add(irq, "remapped_chips", strv(&h->interrupts.ir_chips));
+		json_object_object_add(irq, "plain_chips", strv(&h->interrupts.plain_chips));
+		json_object_object_add(o, "interrupts", irq);
+	} else {
+		json_object_object_add(o, "interrupts", NULL);
+	}
 	pt_iommu_verdict_done(&v);
 	return o;
 }
@@ -166,7 +181,8 @@ static json_object *modules(const struct pt_host *h)
 	json_object_object_add(o, "index", json_object_new_boolean(h->modules_known));
 	json_object_object_add(o, "builtin",
 			       h->builtin_known ? json_object_new_int((int)h->builtin.n) : NULL);
-	json_object_object_add(o, "loaded", strv(&h->loaded_modules));
+	json_object_object_add(o, "loaded", h->loaded_known ? strv(&h->loaded_modules) : NULL);
+	json_object_object_add(o, "vfio_virqfd_in_index", tristate(h->virqfd_indexed));
 	json_object_object_add(o, "modprobe_d", modprobe(h));
 	json_object_object_add(o, "load_at_boot", module_lists(h));
 	return o;
@@ -230,9 +246,37 @@ static json_object *kconfig(const struct pt_host *h)
 	return o;
 }
 
-static json_object *tristate(enum pt_tristate t)
+static json_object *grub_var(const struct pt_grub_var *v)
 {
-	return t == PT_UNKNOWN ? NULL : json_object_new_boolean(t == PT_YES);
+	json_object *o;
+
+	if (!v->assigned)
+		return NULL;
+	o = json_object_new_object();
+	json_object_object_add(o, "value", str(v->value));
+	json_object_object_add(o, "file", str(v->file));
+	json_object_object_add(o, "line", json_object_new_int((int)v->line));
+	if (v->overridden_file) {
+		json_object_object_add(o, "overrides_file", str(v->overridden_file));
+		json_object_object_add(o, "overrides_line",
+				       json_object_new_int((int)v->overridden_line));
+	}
+	return o;
+}
+
+static json_object *grub(const struct pt_host *h)
+{
+	json_object *o;
+
+	if (!h->grub.known)
+		return NULL;
+	o = json_object_new_object();
+	json_object_object_add(o, "files", strv(&h->grub.files));
+	json_object_object_add(o, "errors", strv(&h->grub.errors));
+	json_object_object_add(o, "GRUB_CMDLINE_LINUX", grub_var(&h->grub.cmdline_linux));
+	json_object_object_add(o, "GRUB_CMDLINE_LINUX_DEFAULT",
+			       grub_var(&h->grub.cmdline_linux_default));
+	return o;
 }
 
 static json_object *boot(const struct pt_host *h)
@@ -245,6 +289,8 @@ static json_object *boot(const struct pt_host *h)
 	json_object_object_add(o, "proxmox_boot_uuids", tristate(h->boot.proxmox_boot));
 	json_object_object_add(o, "esp_uuids", strv(&h->boot.esp_uuids));
 	json_object_object_add(o, "etc_kernel_cmdline", str(h->boot.kernel_cmdline_file));
+	json_object_object_add(o, "grub", grub(h));
+	json_object_object_add(o, "dev_kvm", tristate(h->dev_kvm));
 	return o;
 }
 

@@ -1,0 +1,493 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Host-wide checks, areas boot and modules (docs/checks.md): which boot path is in use and
+ * whether its configured command line reached the running kernel (FACTS §3); the vfio
+ * modules, vfio_virqfd, and modprobe.d lines kmod ignores (FACTS §4).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "checks/host.h"
+#include "util/strbuf.h"
+
+enum boot_path {
+	BOOT_UNKNOWN,
+	BOOT_GRUB,
+	BOOT_SDBOOT_PBT, /* systemd-boot managed by proxmox-boot-tool: /etc/kernel/cmdline */
+	BOOT_SDBOOT,	 /* systemd-boot not managed by proxmox-boot-tool */
+};
+
+static bool starts_with(const char *s, const char *p)
+{
+	return s && strncmp(s, p, strlen(p)) == 0;
+}
+
+/* FACTS §3 "Which loader actually booted". */
+static enum boot_path boot_path(const struct pt_host *h, const char **why)
+{
+	bool sd = starts_with(h->boot.loader_info, "systemd-boot");
+	bool grub_image = h->cmdline_known && starts_with(h->cmdline_raw, "BOOT_IMAGE=");
+
+	if (h->boot.proxmox_boot == PT_YES && h->boot.efi == PT_YES &&
+	    h->boot.secure_boot != PT_YES && sd) {
+		*why = "proxmox-boot-tool manages the ESPs, UEFI without Secure Boot, and the "
+		       "loader says systemd-boot";
+		return BOOT_SDBOOT_PBT;
+	}
+	if (sd) {
+		*why = "the loader says systemd-boot";
+		return BOOT_SDBOOT;
+	}
+	if (h->boot.efi == PT_NO) {
+		*why = "legacy BIOS boot (no /sys/firmware/efi)";
+		return BOOT_GRUB;
+	}
+	if (grub_image) {
+		*why = "/proc/cmdline starts with BOOT_IMAGE=, which GRUB prepends";
+		return BOOT_GRUB;
+	}
+	if (h->boot.efi == PT_YES && h->boot.secure_boot == PT_YES) {
+		*why = "UEFI with Secure Boot: Proxmox boots GRUB (shim) then";
+		return BOOT_GRUB;
+	}
+	*why = NULL;
+	return BOOT_UNKNOWN;
+}
+
+/* Parameters worth carrying from a file the host does not boot from. */
+static bool relevant(const char *name)
+{
+	static const char *const prefixes[] = {
+		"intel_iommu",	      "amd_iommu", "iommu",    "intremap",
+		"pcie_acs_override",  "vfio",	   "video",    "initcall_blacklist",
+		"modprobe.blacklist", "kvm",	   "hugepage", "default_hugepagesz",
+		"rd.driver",	      "pci=",
+	};
+
+	for (size_t i = 0; i < ELEMENTSOF(prefixes); i++)
+		if (strncmp(name, prefixes[i], strlen(prefixes[i])) == 0)
+			return true;
+	return false;
+}
+
+static bool in_proc_cmdline(const struct pt_host *h, const struct pt_cmdline_param *p)
+{
+	const struct pt_cmdline_param *q = NULL;
+
+	while ((q = pt_cmdline_next(&h->cmdline, p->name, q)))
+		if ((!q->value && !p->value) ||
+		    (q->value && p->value && !strcmp(q->value, p->value)))
+			return true;
+	return false;
+}
+
+/*
+ * The tokens of text the running kernel did not get, space-separated into *ret (NULL when
+ * none). only_relevant: passthrough-related parameters only.
+ */
+static int missing_tokens(const struct pt_host *h, const char *text, bool only_relevant, char **ret)
+{
+	struct pt_cmdline cl = {0};
+	struct pt_strbuf sb = {0};
+	int e = pt_cmdline_parse(text, strlen(text), &cl);
+
+	*ret = NULL;
+	if (e < 0)
+		return e == -ENOMEM ? e : 0;
+	for (size_t i = 0; i < cl.n; i++) {
+		const struct pt_cmdline_param *p = &cl.params[i];
+
+		if (p->after_dashes || i == cl.dashes || in_proc_cmdline(h, p) ||
+		    (only_relevant && !relevant(p->name)))
+			continue;
+		if (pt_strbuf_printf(&sb, "%s%s", sb.len ? " " : "", p->raw) < 0)
+			e = -ENOMEM;
+	}
+	pt_cmdline_done(&cl);
+	if (sb.len)
+		*ret = pt_strbuf_steal(&sb);
+	pt_strbuf_done(&sb);
+	return e;
+}
+
+/* GRUB_CMDLINE_LINUX + " " + GRUB_CMDLINE_LINUX_DEFAULT; NULL when either is unknown. */
+static char *grub_cmdline(const struct pt_host *h, bool *unknown)
+{
+	const struct pt_grub_var *a = &h->grub.cmdline_linux, *b = &h->grub.cmdline_linux_default;
+	struct pt_strbuf sb = {0};
+
+	*unknown = (a->assigned && !a->value) || (b->assigned && !b->value);
+	if (*unknown)
+		return NULL;
+	pt_strbuf_printf(&sb, "%s %s", a->value ? a->value : "", b->value ? b->value : "");
+	return pt_strbuf_steal(&sb);
+}
+
+static void grub_var_evidence(struct pt_findings *out, struct pt_finding *f, const char *name,
+			      const struct pt_grub_var *v)
+{
+	struct pt_strbuf path = {0}, val = {0};
+
+	if (!v->assigned)
+		return;
+	pt_strbuf_printf(&path, "%s:%u", v->file, v->line);
+	pt_strbuf_printf(&val, "%s=\"%s\"", name, v->value ? v->value : "(unknown)");
+	if (path.buf && val.buf)
+		pt_finding_evidence(out, f, path.buf, val.buf);
+	pt_strbuf_done(&path);
+	pt_strbuf_done(&val);
+}
+
+static void grub_evidence(const struct pt_host *h, struct pt_findings *out, struct pt_finding *f)
+{
+	grub_var_evidence(out, f, "GRUB_CMDLINE_LINUX", &h->grub.cmdline_linux);
+	grub_var_evidence(out, f, "GRUB_CMDLINE_LINUX_DEFAULT", &h->grub.cmdline_linux_default);
+}
+
+static void grub_overrides(const struct pt_host *h, struct pt_findings *out)
+{
+	static const char *const names[] = {"GRUB_CMDLINE_LINUX", "GRUB_CMDLINE_LINUX_DEFAULT"};
+	const struct pt_grub_var *vars[] = {&h->grub.cmdline_linux, &h->grub.cmdline_linux_default};
+
+	for (size_t i = 0; i < 2; i++) {
+		const struct pt_grub_var *v = vars[i];
+		struct pt_finding *f;
+
+		if (!v->overridden_file)
+			continue;
+		f = pt_findings_add(out, PT_AREA_BOOT, "boot.grub-override", PT_SEV_INFO, NULL,
+				    "FACTS §3 GRUB ordering, §13 / Debian grub2 grub-mkconfig");
+		pt_finding_message(out, f,
+				   "%s set in %s line %u is overridden by %s line %u: GRUB uses "
+				   "\"%s\"",
+				   names[i], v->overridden_file, v->overridden_line, v->file,
+				   v->line, v->value ? v->value : "(unknown)");
+		pt_finding_hint(out, f,
+				"edit %s (grub-mkconfig reads /etc/default/grub.d/*.cfg after "
+				"/etc/default/grub; the last assignment wins), then update-grub",
+				v->file);
+		grub_var_evidence(out, f, names[i], v);
+	}
+}
+
+int pt_check_boot_path(const struct pt_host *h, const struct pt_check_opts *o,
+		       struct pt_findings *out)
+{
+	const char *fact = "FACTS §3 / pve-docs system-booting.adoc; proxmox-kernel-helper "
+			   "zz-proxmox-boot";
+	const char *why = NULL;
+	enum boot_path bp = boot_path(h, &why);
+	struct pt_finding *f;
+	char *grub = NULL, *missing = NULL, *other = NULL;
+	const char *file = NULL, *apply = NULL;
+	bool unknown = false;
+	int e = 0;
+
+	(void)o;
+	f = pt_findings_add(out, PT_AREA_BOOT, bp == BOOT_UNKNOWN ? "boot.unknown" : "boot.path",
+			    PT_SEV_INFO, NULL, fact);
+	switch (bp) {
+	case BOOT_GRUB:
+		pt_finding_message(out, f,
+				   "this host boots with GRUB (%s): its command line comes from "
+				   "GRUB_CMDLINE_LINUX and GRUB_CMDLINE_LINUX_DEFAULT in "
+				   "/etc/default/grub and /etc/default/grub.d/*.cfg",
+				   why);
+		break;
+	case BOOT_SDBOOT_PBT:
+		pt_finding_message(
+			out, f,
+			"this host boots with systemd-boot through proxmox-boot-tool "
+			"(%s): its command line is the first line of /etc/kernel/cmdline",
+			why);
+		break;
+	case BOOT_SDBOOT:
+		pt_finding_message(
+			out, f,
+			"this host boots with systemd-boot (%s) without proxmox-boot-tool: "
+			"its command line is in the loader entries on the ESP",
+			why);
+		break;
+	default:
+		pt_finding_message(out, f, "which boot loader started this kernel is unknown");
+		break;
+	}
+	pt_finding_evidence(out, f, "/sys/firmware/efi",
+			    h->boot.efi == PT_YES  ? "present"
+			    : h->boot.efi == PT_NO ? "absent"
+						   : NULL);
+	if (h->boot.loader_info)
+		pt_finding_evidence(out, f,
+				    "/sys/firmware/efi/efivars/LoaderInfo-"
+				    "4a67b082-0a4c-41cf-b6c7-440b29bb8c4f",
+				    h->boot.loader_info);
+	if (h->boot.secure_boot != PT_UNKNOWN)
+		pt_finding_evidence(out, f,
+				    "/sys/firmware/efi/efivars/SecureBoot-"
+				    "8be4df61-93ca-11d2-aa0d-00e098032b8c",
+				    h->boot.secure_boot == PT_YES ? "1" : "0");
+	if (h->boot.proxmox_boot == PT_YES)
+		pt_finding_evidence(out, f, "/etc/kernel/proxmox-boot-uuids", "present");
+	if (!h->cmdline_known)
+		return 0;
+
+	if (bp == BOOT_GRUB && h->grub.known) {
+		grub_overrides(h, out);
+		grub = grub_cmdline(h, &unknown);
+		if (grub)
+			e = missing_tokens(h, grub, false, &missing);
+		file = "/etc/default/grub (+ grub.d)";
+		apply = h->boot.proxmox_boot == PT_YES ? "proxmox-boot-tool refresh"
+						       : "update-grub";
+		if (e >= 0 && h->boot.kernel_cmdline_file)
+			e = missing_tokens(h, h->boot.kernel_cmdline_file, true, &other);
+	} else if (bp == BOOT_SDBOOT_PBT && h->boot.kernel_cmdline_file) {
+		e = missing_tokens(h, h->boot.kernel_cmdline_file, false, &missing);
+		file = "/etc/kernel/cmdline";
+		apply = "proxmox-boot-tool refresh";
+		if (e >= 0 && h->grub.known) {
+			bool u;
+			char *g = grub_cmdline(h, &u);
+
+			if (g)
+				e = missing_tokens(h, g, true, &other);
+			free(g);
+		}
+	}
+	if (e < 0)
+		goto out;
+	if (file && missing) {
+		f = pt_findings_add(out, PT_AREA_BOOT, "boot.not-refreshed", PT_SEV_WARN, NULL,
+				    fact);
+		pt_finding_message(out, f,
+				   "%s configures %s, but the running kernel did not get it "
+				   "(/proc/cmdline): edited but not applied, or not rebooted since",
+				   file, missing);
+		pt_finding_hint(out, f, "run %s, then reboot", apply);
+	} else if (file && !unknown && (grub || bp == BOOT_SDBOOT_PBT)) {
+		f = pt_findings_add(out, PT_AREA_BOOT, "boot.in-sync", PT_SEV_PASS, NULL, fact);
+		pt_finding_message(out, f, "the running kernel got every parameter %s configures",
+				   file);
+	} else if (unknown) {
+		f = pt_findings_add(out, PT_AREA_BOOT, "boot.config-unknown", PT_SEV_INFO, NULL,
+				    fact);
+		pt_finding_message(out, f,
+				   "the GRUB command line cannot be evaluated without running "
+				   "the file (command substitution, conditionals)");
+	} else {
+		f = NULL;
+	}
+	if (f && bp == BOOT_GRUB)
+		grub_evidence(h, out, f);
+	else if (f)
+		pt_finding_evidence(out, f, "/etc/kernel/cmdline", h->boot.kernel_cmdline_file);
+	if (f)
+		pt_finding_evidence(out, f, "/proc/cmdline", h->cmdline_raw);
+	if (other) {
+		f = pt_findings_add(out, PT_AREA_BOOT, "boot.wrong-file", PT_SEV_WARN, NULL, fact);
+		if (bp == BOOT_GRUB) {
+			pt_finding_message(out, f,
+					   "/etc/kernel/cmdline has %s, which the running kernel "
+					   "did not get: this host boots with GRUB, which does not "
+					   "read that file",
+					   other);
+			pt_finding_hint(out, f,
+					"put them in GRUB_CMDLINE_LINUX_DEFAULT in "
+					"/etc/default/grub, run %s, reboot",
+					apply);
+			pt_finding_evidence(out, f, "/etc/kernel/cmdline",
+					    h->boot.kernel_cmdline_file);
+		} else {
+			pt_finding_message(
+				out, f,
+				"the GRUB configuration has %s, which the running kernel "
+				"did not get: this host boots with systemd-boot, which "
+				"reads /etc/kernel/cmdline instead",
+				other);
+			pt_finding_hint(out, f,
+					"put them in /etc/kernel/cmdline (first line), run "
+					"proxmox-boot-tool refresh, reboot");
+			grub_evidence(h, out, f);
+		}
+		pt_finding_evidence(out, f, "/proc/cmdline", h->cmdline_raw);
+	}
+out:
+	free(grub);
+	free(missing);
+	free(other);
+	return e < 0 ? e : 0;
+}
+
+/* ---- modules ---- */
+
+int pt_check_vfio_modules(const struct pt_host *h, const struct pt_check_opts *o,
+			  struct pt_findings *out)
+{
+	static const char *const mods[] = {"vfio", "vfio_iommu_type1", "vfio_pci"};
+	const char *fact = "FACTS §4.1 vfio modules / pve-common SysFSTools.pm";
+	struct pt_strbuf have = {0}, missing = {0}, unknown = {0};
+	struct pt_finding *f;
+
+	(void)o;
+	for (size_t i = 0; i < ELEMENTSOF(mods); i++) {
+		bool loaded = h->loaded_known && pt_strv_contains(&h->loaded_modules, mods[i]);
+		bool builtin = h->builtin_known && pt_modbuiltin_has(&h->builtin, mods[i]);
+
+		if (loaded || builtin)
+			pt_strbuf_printf(&have, "%s%s%s", have.len ? ", " : "", mods[i],
+					 builtin ? " (built in)" : "");
+		else if (h->loaded_known && h->builtin_known)
+			pt_strbuf_printf(&missing, "%s%s", missing.len ? ", " : "", mods[i]);
+		else
+			pt_strbuf_printf(&unknown, "%s%s", unknown.len ? ", " : "", mods[i]);
+	}
+	if (missing.len) {
+		f = pt_findings_add(out, PT_AREA_MODULES, "modules.vfio-not-loaded", PT_SEV_INFO,
+				    NULL, fact);
+		pt_finding_message(out, f, "not loaded and not built in: %s", missing.buf);
+		pt_finding_hint(out, f,
+				"Proxmox loads vfio-pci when a VM with a hostpci device starts; to "
+				"claim devices at boot, load it early (vfio-pci options in "
+				"/etc/modprobe.d with a softdep, or /etc/initramfs-tools/modules) "
+				"and run update-initramfs -u -k all");
+	} else if (unknown.len) {
+		f = pt_findings_add(out, PT_AREA_MODULES, "modules.vfio-unknown", PT_SEV_INFO, NULL,
+				    fact);
+		pt_finding_message(out, f, "whether %s are loaded or built in is unknown",
+				   unknown.buf);
+	} else {
+		f = pt_findings_add(out, PT_AREA_MODULES, "modules.vfio", PT_SEV_PASS, NULL, fact);
+		pt_finding_message(out, f, "loaded or built in: %s", have.buf);
+	}
+	pt_finding_evidence(out, f, "/proc/modules",
+			    !h->loaded_known ? NULL
+			    : have.len	     ? have.buf
+					     : "(no vfio module)");
+	if (h->builtin_known && h->kernel_release) {
+		struct pt_strbuf p = {0};
+
+		pt_strbuf_printf(&p, "/lib/modules/%s/modules.builtin", h->kernel_release);
+		if (p.buf)
+			pt_finding_evidence(out, f, p.buf, "read");
+		pt_strbuf_done(&p);
+	}
+	pt_strbuf_done(&have);
+	pt_strbuf_done(&missing);
+	pt_strbuf_done(&unknown);
+	return 0;
+}
+
+/* Linux release major.minor >= 6.2, or -1 when it does not parse. */
+static int release_has_no_virqfd(const char *rel)
+{
+	unsigned maj, min;
+
+	if (!rel || sscanf(rel, "%u.%u", &maj, &min) != 2)
+		return -1;
+	return maj > 6 || (maj == 6 && min >= 2);
+}
+
+int pt_check_virqfd(const struct pt_host *h, const struct pt_check_opts *o, struct pt_findings *out)
+{
+	const char *fact = "FACTS §4.1 vfio modules, §13 / linux e2d55709398e";
+	int gone = h->virqfd_indexed == PT_NO	 ? 1
+		   : h->virqfd_indexed == PT_YES ? 0
+						 : release_has_no_virqfd(h->kernel_release);
+
+	(void)o;
+	if (gone != 1)
+		return 0;
+	for (size_t i = 0; i < h->nmodule_lists; i++) {
+		const struct pt_modlist_entry *en =
+			pt_modlist_find(&h->module_lists[i].list, "vfio_virqfd");
+		struct pt_strbuf path = {0};
+		struct pt_finding *f;
+
+		if (!en)
+			continue;
+		f = pt_findings_add(out, PT_AREA_MODULES, "modules.virqfd-gone", PT_SEV_WARN, NULL,
+				    fact);
+		pt_finding_message(out, f,
+				   "%s line %u loads vfio_virqfd, which this kernel (%s) does not "
+				   "have: it was merged into vfio in Linux 6.2 (%s), so loading it "
+				   "fails with \"module not found\"",
+				   h->module_lists[i].path, en->line,
+				   h->kernel_release ? h->kernel_release : "?",
+				   h->virqfd_indexed == PT_NO
+					   ? "the module index has no vfio_virqfd"
+					   : "decided from the release number: "
+					     "no module index in this root");
+		pt_finding_hint(out, f, "remove the line; vfio provides what vfio_virqfd did");
+		pt_strbuf_printf(&path, "%s:%u", h->module_lists[i].path, en->line);
+		if (path.buf)
+			pt_finding_evidence(out, f, path.buf, en->raw);
+		pt_strbuf_done(&path);
+	}
+	for (size_t c = 0; c < h->modprobe.n_confs; c++) {
+		const struct pt_modprobe_conf *conf = &h->modprobe.confs[c];
+
+		for (size_t k = 0; k < conf->n_cmds; k++) {
+			const struct pt_modprobe_cmd *cmd = &conf->cmds[k];
+			struct pt_strbuf path = {0};
+			struct pt_finding *f;
+
+			if (!(cmd->module && pt_modprobe_name_eq(cmd->module, "vfio_virqfd")) &&
+			    !(cmd->raw && strstr(cmd->raw, "vfio_virqfd")) &&
+			    !(cmd->raw && strstr(cmd->raw, "vfio-virqfd")))
+				continue;
+			f = pt_findings_add(out, PT_AREA_MODULES, "modules.virqfd-gone",
+					    PT_SEV_WARN, NULL, fact);
+			pt_finding_message(
+				out, f,
+				"%s line %u names vfio_virqfd, which this kernel (%s) "
+				"does not have: it was merged into vfio in Linux 6.2 (%s)",
+				conf->file, cmd->line, h->kernel_release ? h->kernel_release : "?",
+				h->virqfd_indexed == PT_NO
+					? "the module index has no vfio_virqfd"
+					: "decided from the release number: no module "
+					  "index in this root");
+			pt_finding_hint(out, f, "remove vfio_virqfd from the line");
+			pt_strbuf_printf(&path, "%s:%u", conf->file, cmd->line);
+			if (path.buf)
+				pt_finding_evidence(out, f, path.buf, cmd->raw);
+			pt_strbuf_done(&path);
+		}
+	}
+	return 0;
+}
+
+int pt_check_modprobe_lines(const struct pt_host *h, const struct pt_check_opts *o,
+			    struct pt_findings *out)
+{
+	(void)o;
+	for (size_t c = 0; c < h->modprobe.n_confs; c++) {
+		const struct pt_modprobe_conf *conf = &h->modprobe.confs[c];
+
+		for (size_t w = 0; w < conf->n_warnings; w++) {
+			const struct pt_modprobe_warning *wn = &conf->warnings[w];
+			struct pt_strbuf msg = {0}, path = {0};
+			struct pt_finding *f;
+
+			if (!wn->kmod_logs)
+				continue;
+			if (pt_modprobe_kmod_message(conf, wn, &msg) < 0) {
+				pt_strbuf_done(&msg);
+				continue;
+			}
+			f = pt_findings_add(out, PT_AREA_MODULES, "modules.modprobe-bad-line",
+					    PT_SEV_WARN, NULL,
+					    "FACTS §4.2 / kmod libkmod/libkmod-config.c");
+			pt_finding_message(out, f, "kmod ignores a line: %s", msg.buf);
+			pt_finding_hint(out, f,
+					"fix or remove the line (modprobe -c shows what kmod "
+					"uses), then update-initramfs -u -k all");
+			pt_strbuf_printf(&path, "%s:%u", conf->file, wn->line);
+			if (path.buf)
+				pt_finding_evidence(out, f, path.buf, wn->raw);
+			pt_strbuf_done(&path);
+			pt_strbuf_done(&msg);
+		}
+	}
+	return 0;
+}
