@@ -491,3 +491,47 @@ int pt_check_modprobe_lines(const struct pt_host *h, const struct pt_check_opts 
 	}
 	return 0;
 }
+
+/*
+ * A blacklisted module that a host device still needs: the guide's `blacklist snd_hda_intel`
+ * also silences the onboard audio, which the same module drives (FACTS §4.1 "Shared drivers
+ * - never blacklist", §13). A device already on vfio-pci needs nothing from it.
+ */
+int pt_check_blacklist_shared(const struct pt_host *h, const struct pt_check_opts *o,
+			      struct pt_findings *out)
+{
+	(void)o;
+	for (size_t i = 0; i < h->ndevs; i++) {
+		const struct pt_pci_dev *d = &h->devs[i];
+
+		if (d->driver && streq(d->driver, "vfio-pci"))
+			continue;
+		for (size_t m = 0; m < d->nmodules; m++) {
+			struct pt_modprobe_ref ref;
+			struct pt_strbuf path = {0};
+			struct pt_finding *f;
+
+			if (!pt_modprobe_set_blacklisted(&h->modprobe, d->modules[m].name, &ref))
+				continue;
+			f = pt_findings_add(
+				out, PT_AREA_MODULES, "modules.blacklist-host-device", PT_SEV_WARN,
+				d, "FACTS §4.1 (shared drivers), §13 / kmod modprobe.d(5)");
+			pt_finding_message(
+				out, f,
+				"%s is blacklisted, yet %s (%s) would be driven by it: the "
+				"host loses that device",
+				d->modules[m].name, d->slot,
+				d->class_name ? d->class_name : "a host device");
+			pt_finding_hint(
+				out, f,
+				"remove the blacklist line and give only the passed-through "
+				"functions to vfio-pci (ids= or driver_override), then "
+				"update-initramfs -u -k all");
+			pt_strbuf_printf(&path, "%s:%u", ref.conf->file, ref.cmd->line);
+			if (path.buf)
+				pt_finding_evidence(out, f, path.buf, ref.cmd->raw);
+			pt_strbuf_done(&path);
+		}
+	}
+	return 0;
+}

@@ -26,5 +26,7 @@ int pt_check_vfio_modules(const struct pt_host *h, const struct pt_check_opts *o
 			  struct pt_findings *out);
 int pt_check_virqfd(const struct pt_host *h, const struct pt_check_opts *o,
 		    struct pt_findings *out);
+int pt_check_blacklist_shared(const struct pt_host *h, const struct pt_check_opts *o,
+			      struct pt_findings *out);
 int pt_check_modprobe_lines(const struct pt_host *h, const struct pt_check_opts *o,
 			    struct pt_findings *out);

@@ -36,6 +36,7 @@ const struct pt_check pt_checks[] = {
 	{"modules.vfio", PT_AREA_MODULES, false, NULL, pt_check_vfio_modules},
 	{"modules.virqfd", PT_AREA_MODULES, false, NULL, pt_check_virqfd},
 	{"modules.modprobe", PT_AREA_MODULES, false, NULL, pt_check_modprobe_lines},
+	{"modules.blacklist", PT_AREA_MODULES, false, NULL, pt_check_blacklist_shared},
 	{"device.group", PT_AREA_DEVICE, false, NULL, run_group},
 	{"device.acs", PT_AREA_DEVICE, false, NULL, run_acs},
 	{"device.guard", PT_AREA_DEVICE, false, NULL, run_guard},

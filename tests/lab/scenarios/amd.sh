@@ -4,3 +4,5 @@ description="AMD-Vi"
 iommu=amd
 append=()
 expect_iommu=on
+# check never advises amd_iommu=on, which is not a valid value (FACTS §2).
+check_expect='[.. | strings | select(test("amd_iommu=on"))] | length == 0'

@@ -4,3 +4,6 @@ description="no IOMMU device"
 iommu=none
 append=()
 expect_iommu=off
+# check points at the firmware setting (issue 4).
+check_rc=1
+check_expect='[.findings[] | select(.severity == "fail") | (.message + " " + (.hint // "")) | select(test("VT-d|AMD-Vi|firmware"))] | length > 0'
