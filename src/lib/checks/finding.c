@@ -4,22 +4,8 @@
 #include <stdlib.h>
 
 #include "checks/finding.h"
+#include "util/array.h"
 #include "util/strbuf.h"
-
-static void *grow(void *v, size_t *cap, size_t need, size_t size)
-{
-	size_t ncap = *cap ? *cap * 2 : 8;
-	void *nv;
-
-	if (need <= *cap)
-		return v;
-	while (ncap < need)
-		ncap *= 2;
-	nv = realloc(v, ncap * size);
-	if (nv)
-		*cap = ncap;
-	return nv;
-}
 
 struct pt_finding *pt_findings_add(struct pt_findings *l, enum pt_area area, const char *id,
 				   enum pt_severity sev, const struct pt_pci_dev *subject,
@@ -29,7 +15,7 @@ struct pt_finding *pt_findings_add(struct pt_findings *l, enum pt_area area, con
 
 	if (l->oom)
 		return NULL;
-	v = grow(l->v, &l->cap, l->n + 1, sizeof(*l->v));
+	v = pt_array_grow(l->v, &l->cap, l->n, sizeof(*l->v));
 	if (!v) {
 		l->oom = true;
 		return NULL;
@@ -90,11 +76,11 @@ void pt_finding_evidence(struct pt_findings *l, struct pt_finding *f, const char
 			 const char *value)
 {
 	struct pt_evidence *v;
-	size_t cap = f ? f->nevidence : 0; /* exact-size growth: evidence lists are short */
+	size_t cap = f ? f->nevidence : 0; /* the array is at least this big */
 
 	if (!f || l->oom)
 		return;
-	v = grow(f->evidence, &cap, f->nevidence + 1, sizeof(*v));
+	v = pt_array_grow(f->evidence, &cap, f->nevidence, sizeof(*v));
 	if (!v) {
 		l->oom = true;
 		return;
@@ -117,7 +103,7 @@ void pt_finding_device(struct pt_findings *l, struct pt_finding *f, size_t dev)
 	if (!f || l->oom)
 		return;
 	cap = f->ndevices;
-	v = grow(f->devices, &cap, f->ndevices + 1, sizeof(*v));
+	v = pt_array_grow(f->devices, &cap, f->ndevices, sizeof(*v));
 	if (!v) {
 		l->oom = true;
 		return;

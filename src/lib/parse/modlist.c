@@ -9,29 +9,8 @@
 #include <string.h>
 
 #include "parse/modlist.h"
+#include "util/array.h"
 #include "util/macro.h"
-
-static void *grow(void *v, size_t *cap, size_t n, size_t sz)
-{
-	size_t c;
-
-	if (n < *cap)
-		return v;
-	c = *cap ? *cap * 2 : 16;
-	if (c > SIZE_MAX / sz || !(v = realloc(v, c * sz)))
-		return NULL;
-	*cap = c;
-	return v;
-}
-
-/* Makes room for element n of array x (capacity cap); false on ENOMEM, x then unchanged. */
-#define GROW(x, cap, n)                                          \
-	({                                                       \
-		void *_p = grow((x), &(cap), (n), sizeof(*(x))); \
-		if (_p)                                          \
-			(x) = _p;                                \
-		_p != NULL;                                      \
-	})
 
 static char *normalize(const char *s, size_t n)
 {
@@ -55,7 +34,7 @@ static int add_warning(struct lparser *p, enum pt_modlist_warn_kind kind, unsign
 {
 	struct pt_modlist *l = p->list;
 
-	if (!GROW(l->warnings, p->cap_warnings, l->n_warnings))
+	if (!PT_GROW(l->warnings, p->cap_warnings, l->n_warnings))
 		return -ENOMEM;
 	l->warnings[l->n_warnings++] = (struct pt_modlist_warning){.kind = kind, .line = line};
 	return 0;
@@ -89,7 +68,7 @@ static int add_entry(struct lparser *p, unsigned line, const char *raw, size_t r
 		a++;
 	while (n > a && is_blank(s[n - 1]))
 		n--;
-	if (!GROW(l->entries, p->cap_entries, l->n_entries))
+	if (!PT_GROW(l->entries, p->cap_entries, l->n_entries))
 		return -ENOMEM;
 	e = &l->entries[l->n_entries];
 	*e = (struct pt_modlist_entry){
@@ -294,7 +273,7 @@ int pt_modbuiltin_parse(const char *buf, size_t len, struct pt_modbuiltin *ret)
 			builtin_bad(&b, line);
 		if (nlen == 0)
 			continue;
-		if (!GROW(b.v, cap, b.n))
+		if (!PT_GROW(b.v, cap, b.n))
 			goto oom;
 		e = &b.v[b.n];
 		*e = (struct pt_modbuiltin_entry){

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "parse/modprobe.h"
+#include "util/array.h"
 #include "util/macro.h"
 
 const char *const pt_modprobe_dirs[] = {
@@ -21,29 +22,6 @@ const char *const pt_modprobe_dirs[] = {
 const char *const pt_modprobe_dirs_kmod30[] = {
 	"/etc/modprobe.d", "/run/modprobe.d", "/usr/local/lib/modprobe.d", "/lib/modprobe.d", NULL,
 };
-
-/* Returns v grown so that element n (of size sz) fits, or NULL on ENOMEM (v stays valid). */
-static void *grow(void *v, size_t *cap, size_t n, size_t sz)
-{
-	size_t c;
-
-	if (n < *cap)
-		return v;
-	c = *cap ? *cap * 2 : 8;
-	if (c > SIZE_MAX / sz || !(v = realloc(v, c * sz)))
-		return NULL;
-	*cap = c;
-	return v;
-}
-
-/* Makes room for element n of array x (capacity cap); false on ENOMEM, x then unchanged. */
-#define GROW(x, cap, n)                                          \
-	({                                                       \
-		void *_p = grow((x), &(cap), (n), sizeof(*(x))); \
-		if (_p)                                          \
-			(x) = _p;                                \
-		_p != NULL;                                      \
-	})
 
 /* ---- Names ---- */
 
@@ -215,7 +193,7 @@ static int add_warning(struct parser *p, enum pt_modprobe_warn_kind kind, const 
 	struct pt_modprobe_conf *c = p->conf;
 	struct pt_modprobe_warning *w;
 
-	if (!GROW(c->warnings, p->cap_warnings, c->n_warnings))
+	if (!PT_GROW(c->warnings, p->cap_warnings, c->n_warnings))
 		return -ENOMEM;
 	w = &c->warnings[c->n_warnings];
 	*w = (struct pt_modprobe_warning){
@@ -281,7 +259,7 @@ static int new_cmd(struct parser *p, enum pt_modprobe_kind kind, const char *mod
 	struct pt_modprobe_cmd *cmd;
 	int r;
 
-	if (!GROW(c->cmds, p->cap_cmds, c->n_cmds))
+	if (!PT_GROW(c->cmds, p->cap_cmds, c->n_cmds))
 		return -ENOMEM;
 	cmd = &c->cmds[c->n_cmds];
 	*cmd = (struct pt_modprobe_cmd){
@@ -341,7 +319,7 @@ static int split_params(struct pt_modprobe_cmd *cmd, struct parser *p)
 			if (s[i] == '"')
 				in_quote = !in_quote;
 		}
-		if (!GROW(cmd->params, cap, cmd->n_params))
+		if (!PT_GROW(cmd->params, cap, cmd->n_params))
 			return -ENOMEM;
 		prm = &cmd->params[cmd->n_params];
 		*prm = (struct pt_modprobe_param){.after_dashes = dashes};
@@ -670,7 +648,7 @@ static int add_skipped(struct pt_modprobe_files *f, size_t *cap, size_t dir, con
 {
 	struct pt_modprobe_skipped *s;
 
-	if (!GROW(f->skipped, *cap, f->n_skipped))
+	if (!PT_GROW(f->skipped, *cap, f->n_skipped))
 		return -ENOMEM;
 	s = &f->skipped[f->n_skipped];
 	*s = (struct pt_modprobe_skipped){.dir = dir, .why = why, .by_dir = by_dir};
@@ -738,7 +716,7 @@ int pt_modprobe_files_resolve(const struct pt_modprobe_dir *dirs, size_t n_dirs,
 						PT_MODPROBE_SKIP_SHADOWED, winner);
 				continue;
 			}
-			if (!GROW(f.files, cap_files, f.n_files)) {
+			if (!PT_GROW(f.files, cap_files, f.n_files)) {
 				r = -ENOMEM;
 				break;
 			}
@@ -848,7 +826,7 @@ static bool cmd_matches(const struct pt_modprobe_cmd *c, enum pt_modprobe_kind k
 static int push_ref(struct pt_modprobe_refs *r, size_t *cap, const struct pt_modprobe_conf *conf,
 		    const struct pt_modprobe_cmd *cmd, bool effective)
 {
-	if (!GROW(r->v, *cap, r->n))
+	if (!PT_GROW(r->v, *cap, r->n))
 		return -ENOMEM;
 	r->v[r->n++] = (struct pt_modprobe_ref){.conf = conf, .cmd = cmd, .effective = effective};
 	return 0;
@@ -992,7 +970,7 @@ int pt_modprobe_set_param_values(const struct pt_modprobe_set *set, const char *
 		for (size_t j = 0; j < c->n_params; j++) {
 			if (!pt_modprobe_param_eq(c->params[j].name, param))
 				continue;
-			if (!GROW(vals.v, cap, vals.n)) {
+			if (!PT_GROW(vals.v, cap, vals.n)) {
 				pt_modprobe_refs_done(&refs);
 				pt_modprobe_values_done(&vals);
 				return -ENOMEM;
