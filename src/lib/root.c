@@ -1009,13 +1009,17 @@ int pt_root_remove(struct pt_root *r, const char *path, const char *expect, size
 		return e;
 	if (r->lock_fd < 0)
 		return set_msg(ret_error, -ENOLCK, "%s: remove without the passthru lock", path);
-	if (!expect)
-		return -EINVAL;
 	e = open_parent(r, path, &dfd, &name);
 	if (e < 0)
 		return set_msg(ret_error, e, "%s: cannot open its directory: %s", path,
 			       strerror(-e));
-	e = check_expect(dfd, path, name, expect, expect_len, &st, ret_error);
+	if (expect) {
+		e = check_expect(dfd, path, name, expect, expect_len, &st, ret_error);
+	} else if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+		e = -errno;
+	} else if (!S_ISREG(st.st_mode)) {
+		e = set_msg(ret_error, -EINVAL, "%s is not a regular file", path);
+	}
 	if (e >= 0 && ((e = fault("unlink")) < 0 || unlinkat(dfd, name, 0) < 0)) {
 		e = e < 0 ? e : -errno;
 		set_msg(ret_error, e, "%s: could not remove it: %s", path, strerror(-e));

@@ -121,7 +121,8 @@ bool pt_root_writable(const struct pt_root *r);
  */
 int pt_root_write(struct pt_root *r, const char *path, const char *expect, size_t expect_len,
 		  const char *data, size_t len, unsigned mode, char **ret_error);
-/* Removes the regular file path after the same expect check; fsyncs the directory. */
+/* Removes the regular file path after the same expect check (expect NULL: whatever it
+ * holds, for the tool's own files); fsyncs the directory. */
 int pt_root_remove(struct pt_root *r, const char *path, const char *expect, size_t expect_len,
 		   char **ret_error);
 /* mkdir -p inside the root (existing directories are fine). Returns 1 if it created any. */
