@@ -9,10 +9,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/openat2.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/mman.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -33,6 +36,7 @@ struct pt_root {
 	bool no_openat2;	 /* the kernel or a sandbox refused openat2 */
 	struct pt_memtree *tree; /* ARCHIVE */
 	FILE *trace;
+	int lock_fd; /* the tool lock while held, else -1 */
 	/* Fallback walk state: the resolved path relative to dirfd. */
 	struct pt_strbuf walk;
 	size_t walk_stack[PT_INROOT_MAX_DEPTH + PT_INROOT_MAX_LINKS + 2];
@@ -407,6 +411,7 @@ int pt_root_open(const char *spec, struct pt_root **ret, char **ret_error)
 		return -ENOMEM;
 	}
 	r->dirfd = -1;
+	r->lock_fd = -1;
 	fd = open(spec, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0 || fstat(fd, &st) < 0) {
 		e = -errno;
@@ -437,6 +442,7 @@ struct pt_root *pt_root_free(struct pt_root *r)
 {
 	if (!r)
 		return NULL;
+	pt_root_unlock(r);
 	if (r->dirfd >= 0)
 		close(r->dirfd);
 	pt_memtree_free(r->tree);
@@ -669,5 +675,419 @@ int pt_file_write_atomic(const char *path, const void *buf, size_t len, unsigned
 	if (e < 0)
 		unlink(tmp.buf);
 	pt_strbuf_done(&tmp);
+	return e;
+}
+
+/* ---- write side ---- */
+
+/* Largest file the write side re-reads to compare with the plan's view. */
+#define WRITE_CHECK_MAX (16u << 20)
+
+static const char *const fault_steps[] = {
+	"open-temp", "write", "chmod", "fsync", "rename", "dir-fsync", "unlink", "mkdir",
+};
+
+static struct {
+	bool loaded;
+	int step; /* index into fault_steps, -1 none */
+	unsigned nth;
+	unsigned seen;
+	bool fired;
+} fault_state = {.step = -1};
+
+int pt_root_fault_set(const char *spec)
+{
+	const char *colon;
+	size_t n;
+
+	fault_state.loaded = true;
+	fault_state.step = -1;
+	fault_state.nth = 1;
+	fault_state.seen = 0;
+	fault_state.fired = false;
+	if (!spec || !*spec)
+		return 0;
+	colon = strchr(spec, ':');
+	n = colon ? (size_t)(colon - spec) : strlen(spec);
+	for (size_t i = 0; i < ELEMENTSOF(fault_steps); i++)
+		if (strlen(fault_steps[i]) == n && strncmp(spec, fault_steps[i], n) == 0)
+			fault_state.step = (int)i;
+	if (fault_state.step < 0)
+		return -EINVAL;
+	if (colon) {
+		char *end;
+		unsigned long v = strtoul(colon + 1, &end, 10);
+
+		if (*end || v == 0 || v > 1000000) {
+			fault_state.step = -1;
+			return -EINVAL;
+		}
+		fault_state.nth = (unsigned)v;
+	}
+	return 0;
+}
+
+bool pt_root_fault_fired(void)
+{
+	return fault_state.fired;
+}
+
+/* Returns -EIO when the configured fault is due at this step, else 0. */
+static int fault(const char *step)
+{
+	if (!fault_state.loaded)
+		pt_root_fault_set(getenv("PASSTHRU_FAULT"));
+	if (fault_state.step < 0 || !streq(fault_steps[fault_state.step], step))
+		return 0;
+	if (++fault_state.seen != fault_state.nth)
+		return 0;
+	fault_state.fired = true;
+	return -EIO;
+}
+
+static int set_msg(char **ret_error, int e, const char *fmt, ...) _printf_(3, 4);
+static int set_msg(char **ret_error, int e, const char *fmt, ...)
+{
+	struct pt_strbuf sb = {0};
+	va_list ap;
+
+	if (!ret_error || *ret_error)
+		return e;
+	va_start(ap, fmt);
+	if (pt_strbuf_vprintf(&sb, fmt, ap) >= 0)
+		*ret_error = pt_strbuf_steal(&sb);
+	else
+		pt_strbuf_done(&sb);
+	va_end(ap);
+	return e;
+}
+
+bool pt_root_writable(const struct pt_root *r)
+{
+	return r->mode != PT_ROOT_ARCHIVE && r->dirfd >= 0;
+}
+
+static int refuse_archive(const struct pt_root *r, char **ret_error)
+{
+	if (pt_root_writable(r))
+		return 0;
+	return set_msg(ret_error, -EROFS,
+		       "%s is a snapshot archive, which is read-only: extract it to a directory "
+		       "to write there",
+		       r->spec);
+}
+
+/* Splits an absolute in-root path into a parent directory fd (O_RDONLY, for fsync) and the
+ * last component, which must be a plain name. */
+static int open_parent(struct pt_root *r, const char *path, int *ret_dfd, const char **ret_name)
+{
+	const char *slash = strrchr(path, '/');
+	struct pt_strbuf dir = {0};
+	const char *name;
+	int fd, e;
+
+	if (path[0] != '/' || !slash)
+		return -EINVAL;
+	name = slash + 1;
+	if (!*name || streq(name, ".") || streq(name, ".."))
+		return -EINVAL;
+	e = pt_strbuf_append(&dir, path, (size_t)(slash - path));
+	if (e < 0)
+		return e;
+	fd = dir_open(r, dir.len ? dir.buf : "/", O_RDONLY | O_DIRECTORY);
+	pt_strbuf_done(&dir);
+	if (fd < 0)
+		return fd;
+	*ret_dfd = fd;
+	*ret_name = name;
+	return 0;
+}
+
+int pt_root_lock(struct pt_root *r, char **ret_error)
+{
+	const char *name;
+	int dfd, fd, e;
+
+	if ((e = refuse_archive(r, ret_error)) < 0)
+		return e;
+	if (r->lock_fd >= 0)
+		return 0;
+	e = pt_root_mkdirs(r, "/var/lib/passthru", 0755);
+	if (e < 0)
+		return set_msg(ret_error, e, "cannot create %s/var/lib/passthru: %s",
+			       streq(r->spec, "/") ? "" : r->spec, strerror(-e));
+	e = open_parent(r, PT_ROOT_LOCK_PATH, &dfd, &name);
+	if (e < 0)
+		return set_msg(ret_error, e, "cannot open %s: %s", PT_ROOT_LOCK_PATH, strerror(-e));
+	fd = openat(dfd, name, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, 0600);
+	e = fd < 0 ? -errno : 0;
+	close(dfd);
+	if (e < 0)
+		return set_msg(ret_error, e, "cannot open %s: %s", PT_ROOT_LOCK_PATH, strerror(-e));
+	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		e = -errno;
+		close(fd);
+		if (e == -EWOULDBLOCK)
+			return set_msg(ret_error, e,
+				       "another passthru holds %s: wait for it to finish",
+				       PT_ROOT_LOCK_PATH);
+		return set_msg(ret_error, e, "cannot lock %s: %s", PT_ROOT_LOCK_PATH, strerror(-e));
+	}
+	r->lock_fd = fd;
+	return 0;
+}
+
+void pt_root_unlock(struct pt_root *r)
+{
+	if (r && r->lock_fd >= 0) {
+		close(r->lock_fd); /* releases the flock */
+		r->lock_fd = -1;
+	}
+}
+
+/*
+ * Compares the current state of name in dfd with expect (NULL: must be absent). On success
+ * *ret_st holds the file's stat (st_mode 0 when absent).
+ */
+static int check_expect(int dfd, const char *path, const char *name, const char *expect,
+			size_t expect_len, struct stat *ret_st, char **ret_error)
+{
+	char *cur = NULL;
+	size_t cur_len = 0;
+	bool same;
+	int fd, e;
+
+	memset(ret_st, 0, sizeof(*ret_st));
+	if (fstatat(dfd, name, ret_st, AT_SYMLINK_NOFOLLOW) < 0) {
+		e = -errno;
+		memset(ret_st, 0, sizeof(*ret_st));
+		if (e != -ENOENT)
+			return set_msg(ret_error, e, "%s: %s", path, strerror(-e));
+		if (expect)
+			return set_msg(ret_error, -ESTALE,
+				       "%s was removed since the plan was made: plan again", path);
+		return 0;
+	}
+	if (S_ISLNK(ret_st->st_mode))
+		return set_msg(ret_error, -ELOOP,
+			       "%s is a symbolic link: passthru does not replace links; edit its "
+			       "target by hand or remove the link",
+			       path);
+	if (!S_ISREG(ret_st->st_mode))
+		return set_msg(ret_error, -EINVAL, "%s is not a regular file", path);
+	if (!expect)
+		return set_msg(ret_error, -ESTALE,
+			       "%s was created since the plan was made: plan again", path);
+	fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0)
+		return set_msg(ret_error, -errno, "%s: %s", path, strerror(errno));
+	e = read_fd(fd, WRITE_CHECK_MAX, &cur, &cur_len);
+	close(fd);
+	if (e < 0)
+		return set_msg(ret_error, e, "%s: %s", path, strerror(-e));
+	same = cur_len == expect_len && memcmp(cur, expect, cur_len) == 0;
+	free(cur);
+	if (!same)
+		return set_msg(ret_error, -ESTALE, "%s changed since the plan was made: plan again",
+			       path);
+	return 0;
+}
+
+static int open_temp(int dfd, const char *name, struct pt_strbuf *ret_name)
+{
+	for (int tries = 0; tries < 100; tries++) {
+		uint32_t rnd;
+		int fd;
+
+		if (getrandom(&rnd, sizeof(rnd), GRND_NONBLOCK) != sizeof(rnd))
+			rnd = (uint32_t)getpid() * 2654435761u + (uint32_t)tries;
+		pt_strbuf_reset(ret_name);
+		if (pt_strbuf_printf(ret_name, ".%s.pt-%08x", name, rnd) < 0)
+			return -ENOMEM;
+		if (fault("open-temp") < 0)
+			return -EIO;
+		fd = openat(dfd, ret_name->buf,
+			    O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, 0600);
+		if (fd >= 0)
+			return fd;
+		if (errno != EEXIST)
+			return -errno;
+	}
+	return -EEXIST;
+}
+
+int pt_root_write(struct pt_root *r, const char *path, const char *expect, size_t expect_len,
+		  const char *data, size_t len, unsigned mode, char **ret_error)
+{
+	struct pt_strbuf tmp = {0};
+	const char *name, *step = NULL;
+	struct stat st;
+	int dfd = -1, fd = -1, e;
+
+	if ((e = refuse_archive(r, ret_error)) < 0)
+		return e;
+	if (r->lock_fd < 0)
+		return set_msg(ret_error, -ENOLCK, "%s: write without the passthru lock", path);
+	e = open_parent(r, path, &dfd, &name);
+	if (e < 0)
+		return set_msg(ret_error, e, "%s: cannot open its directory: %s", path,
+			       strerror(-e));
+	e = check_expect(dfd, path, name, expect, expect_len, &st, ret_error);
+	if (e < 0)
+		goto out;
+
+	fd = open_temp(dfd, name, &tmp);
+	if (fd < 0) {
+		e = fd;
+		step = "create a temporary file";
+		goto out;
+	}
+	if ((e = fault("write")) < 0 || (e = write_all(fd, data, len)) < 0) {
+		step = "write";
+		goto fail;
+	}
+	if ((e = fault("chmod")) < 0 || fchmod(fd, st.st_mode ? st.st_mode & 07777 : mode) < 0) {
+		e = e < 0 ? e : -errno;
+		step = "set the mode of";
+		goto fail;
+	}
+	if (st.st_mode && (st.st_uid != geteuid() || st.st_gid != getegid()) &&
+	    fchown(fd, st.st_uid, st.st_gid) < 0) {
+		e = -errno;
+		step = "set the owner of";
+		goto fail;
+	}
+	if ((e = fault("fsync")) < 0 || fsync(fd) < 0) {
+		e = e < 0 ? e : -errno;
+		step = "sync";
+		goto fail;
+	}
+	if (close(fd) < 0) {
+		fd = -1;
+		e = -errno;
+		step = "close";
+		goto fail;
+	}
+	fd = -1;
+	if ((e = fault("rename")) < 0 || renameat(dfd, tmp.buf, dfd, name) < 0) {
+		e = e < 0 ? e : -errno;
+		step = "rename the temporary file over";
+		goto fail;
+	}
+	if ((e = fault("dir-fsync")) < 0 || fsync(dfd) < 0) {
+		e = e < 0 ? e : -errno;
+		set_msg(ret_error, e, "%s: written, but syncing its directory failed: %s", path,
+			strerror(-e));
+	}
+	goto out;
+fail:
+	if (fd >= 0)
+		close(fd);
+	fd = -1;
+	unlinkat(dfd, tmp.buf, 0);
+out:
+	if (e < 0 && step)
+		set_msg(ret_error, e, "%s: could not %s it: %s (the file is unchanged)", path, step,
+			strerror(-e));
+	if (fd >= 0)
+		close(fd);
+	if (dfd >= 0)
+		close(dfd);
+	pt_strbuf_done(&tmp);
+	trace(r, "write", path, e);
+	return e;
+}
+
+int pt_root_remove(struct pt_root *r, const char *path, const char *expect, size_t expect_len,
+		   char **ret_error)
+{
+	const char *name;
+	struct stat st;
+	int dfd, e;
+
+	if ((e = refuse_archive(r, ret_error)) < 0)
+		return e;
+	if (r->lock_fd < 0)
+		return set_msg(ret_error, -ENOLCK, "%s: remove without the passthru lock", path);
+	e = open_parent(r, path, &dfd, &name);
+	if (e < 0)
+		return set_msg(ret_error, e, "%s: cannot open its directory: %s", path,
+			       strerror(-e));
+	if (expect) {
+		e = check_expect(dfd, path, name, expect, expect_len, &st, ret_error);
+	} else if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+		e = -errno;
+	} else if (!S_ISREG(st.st_mode)) {
+		e = set_msg(ret_error, -EINVAL, "%s is not a regular file", path);
+	}
+	if (e >= 0 && ((e = fault("unlink")) < 0 || unlinkat(dfd, name, 0) < 0)) {
+		e = e < 0 ? e : -errno;
+		set_msg(ret_error, e, "%s: could not remove it: %s", path, strerror(-e));
+	} else if (e >= 0 && ((e = fault("dir-fsync")) < 0 || fsync(dfd) < 0)) {
+		e = e < 0 ? e : -errno;
+		set_msg(ret_error, e, "%s: removed, but syncing its directory failed: %s", path,
+			strerror(-e));
+	}
+	close(dfd);
+	trace(r, "remove", path, e);
+	return e;
+}
+
+int pt_root_mkdirs(struct pt_root *r, const char *path, unsigned mode)
+{
+	struct pt_strbuf sb = {0};
+	int created = 0, e = 0;
+
+	if (!pt_root_writable(r))
+		return -EROFS;
+	if (path[0] != '/')
+		return -EINVAL;
+	for (const char *p = path + 1; e >= 0; p++) {
+		if (*p != '/' && *p)
+			continue;
+		pt_strbuf_reset(&sb);
+		if ((e = pt_strbuf_append(&sb, path, (size_t)(p - path))) < 0)
+			break;
+		if (sb.len > 1 && sb.buf[sb.len - 1] != '/') {
+			int fd = dir_open(r, sb.buf, O_PATH | O_DIRECTORY), dfd;
+			const char *name;
+
+			if (fd >= 0) {
+				close(fd);
+			} else if (fd != -ENOENT) {
+				e = fd;
+			} else if ((e = open_parent(r, sb.buf, &dfd, &name)) >= 0) {
+				e = fault("mkdir");
+				if (e >= 0 && mkdirat(dfd, name, mode) == 0) {
+					created = 1;
+					fsync(dfd);
+				} else if (e >= 0 && errno != EEXIST) {
+					e = -errno;
+				}
+				close(dfd);
+			}
+		}
+		if (!*p)
+			break;
+	}
+	pt_strbuf_done(&sb);
+	trace(r, "mkdir", path, e);
+	return e < 0 ? e : created;
+}
+
+int pt_root_rmdir(struct pt_root *r, const char *path)
+{
+	const char *name;
+	int dfd, e;
+
+	if (!pt_root_writable(r))
+		return -EROFS;
+	if ((e = open_parent(r, path, &dfd, &name)) < 0)
+		return e;
+	e = unlinkat(dfd, name, AT_REMOVEDIR) < 0 ? -errno : 0;
+	if (e >= 0)
+		fsync(dfd);
+	close(dfd);
+	trace(r, "rmdir", path, e);
 	return e;
 }

@@ -89,3 +89,52 @@ int pt_root_export_memfd(struct pt_root *r, const char *path, size_t max, int *r
  * the target is untouched and no temporary file remains.
  */
 int pt_file_write_atomic(const char *path, const void *buf, size_t len, unsigned mode);
+
+/*
+ * ---- The write side: directory and live roots only ----
+ *
+ * Archive roots are read-only: every function below returns -EROFS for them (with a message
+ * where one is asked for). Paths are absolute within the root; the parent directory is
+ * resolved inside the root (openat2 RESOLVE_IN_ROOT, or the same userspace walk), the last
+ * component must be a plain name and is never followed: a symlink there is refused (-ELOOP)
+ * rather than replaced by a file.
+ *
+ * Writes require the tool lock (pt_root_lock), else -ENOLCK. Each write compares the file's
+ * current bytes with what the caller's plan saw (expect; NULL = "must be absent") and fails
+ * with -ESTALE if they differ: exact bytes, which is what a digest stands for.
+ */
+
+/* The tool lock, inside the root: flock(LOCK_EX) on PT_ROOT_LOCK_PATH (created if needed).
+ * -EWOULDBLOCK when another passthru holds it. */
+#define PT_ROOT_LOCK_PATH "/var/lib/passthru/lock"
+int pt_root_lock(struct pt_root *r, char **ret_error);
+void pt_root_unlock(struct pt_root *r);
+bool pt_root_writable(const struct pt_root *r);
+
+/*
+ * Replaces (or creates) path atomically: a temporary file ".<name>.pt-XXXXXXXX" (never ending
+ * in ".conf") in the same directory, write, fchmod/fchown to the original's mode and owner
+ * (mode for a new file), fsync, renameat over path, fsync the directory. The parent must exist.
+ * On failure before the rename the original is untouched and the temporary file is removed;
+ * a failure of the final directory fsync (-EIO class) means the new bytes are in place but not
+ * known durable: the caller rolls back (edit/ does). *ret_error, if given, explains.
+ */
+int pt_root_write(struct pt_root *r, const char *path, const char *expect, size_t expect_len,
+		  const char *data, size_t len, unsigned mode, char **ret_error);
+/* Removes the regular file path after the same expect check (expect NULL: whatever it
+ * holds, for the tool's own files); fsyncs the directory. */
+int pt_root_remove(struct pt_root *r, const char *path, const char *expect, size_t expect_len,
+		   char **ret_error);
+/* mkdir -p inside the root (existing directories are fine). Returns 1 if it created any. */
+int pt_root_mkdirs(struct pt_root *r, const char *path, unsigned mode);
+/* Removes an empty directory. */
+int pt_root_rmdir(struct pt_root *r, const char *path);
+
+/*
+ * Tests only: fail the nth time (from 1) a write step is reached, with -EIO. Steps:
+ * "open-temp", "write", "chmod", "fsync", "rename", "dir-fsync", "unlink", "mkdir".
+ * spec is "<step>" or "<step>:<n>"; NULL clears. Without a call, the environment variable
+ * PASSTHRU_FAULT is read once. pt_root_fault_fired() tells whether it went off.
+ */
+int pt_root_fault_set(const char *spec);
+bool pt_root_fault_fired(void);

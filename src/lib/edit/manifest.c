@@ -1,0 +1,203 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "manifest.h"
+
+#define MANIFEST_MAX_EDITS 1024
+
+bool pt_manifest_path_ok(const char *path)
+{
+	const char *c = path;
+
+	if (path[0] != '/' || !path[1])
+		return false;
+	for (const char *p = path; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			return false;
+	/* Components: no empty, ".", ".." (the last may not be empty either). */
+	while (*c == '/') {
+		const char *end = strchrnul(c + 1, '/');
+		size_t n = (size_t)(end - c - 1);
+
+		if (n == 0 || (n == 1 && c[1] == '.') || (n == 2 && c[1] == '.' && c[2] == '.'))
+			return false;
+		c = end;
+	}
+	return true;
+}
+
+void pt_manifest_done(struct pt_manifest *m)
+{
+	for (size_t i = 0; i < m->n; i++)
+		free(m->edits[i].path);
+	free(m->edits);
+	pt_strv_done(&m->mkdirs);
+	memset(m, 0, sizeof(*m));
+}
+
+/* Splits off the next space-separated word of [*p, end); NULL when there is none. */
+static const char *word(const char **p, const char *end, size_t *ret_len)
+{
+	const char *s = *p, *e;
+
+	if (s >= end)
+		return NULL;
+	e = memchr(s, ' ', (size_t)(end - s));
+	if (!e)
+		e = end;
+	*ret_len = (size_t)(e - s);
+	*p = e < end ? e + 1 : end;
+	return *ret_len ? s : NULL;
+}
+
+static bool word_is(const char *w, size_t n, const char *lit)
+{
+	return w && strlen(lit) == n && memcmp(w, lit, n) == 0;
+}
+
+static int parse_num(const char *w, size_t n, int base, unsigned long long max,
+		     unsigned long long *ret)
+{
+	unsigned long long v = 0;
+
+	if (!w || !n || n > 20)
+		return -EINVAL;
+	for (size_t i = 0; i < n; i++) {
+		unsigned d = (unsigned)(w[i] - '0');
+
+		if (w[i] < '0' || d >= (unsigned)base || v > (max - d) / (unsigned)base)
+			return -EINVAL;
+		v = v * (unsigned)base + d;
+	}
+	*ret = v;
+	return 0;
+}
+
+static int take_path(const char *p, const char *end, char **ret)
+{
+	char *s;
+
+	if (p >= end)
+		return -EINVAL;
+	s = strndup(p, (size_t)(end - p));
+	if (!s)
+		return -ENOMEM;
+	if (strlen(s) != (size_t)(end - p) || !pt_manifest_path_ok(s)) {
+		free(s);
+		return -EINVAL;
+	}
+	*ret = s;
+	return 0;
+}
+
+static int parse_line(struct pt_manifest *m, const char *p, const char *end)
+{
+	unsigned long long v;
+	const char *w;
+	size_t n;
+	int e;
+
+	w = word(&p, end, &n);
+	if (word_is(w, n, "time")) {
+		w = word(&p, end, &n);
+		if (p != end || parse_num(w, n, 10, (1ull << 62), &v) < 0)
+			return -EINVAL;
+		m->time = (long long)v;
+		return 0;
+	}
+	if (word_is(w, n, "mkdir")) {
+		char *path;
+
+		if ((e = take_path(p, end, &path)) < 0)
+			return e;
+		return pt_strv_consume(&m->mkdirs, path);
+	}
+	if (word_is(w, n, "edit")) {
+		struct pt_manifest_edit ed = {0}, *grown;
+
+		if (m->n >= MANIFEST_MAX_EDITS)
+			return -EINVAL;
+		w = word(&p, end, &n);
+		if (parse_num(w, n, 10, MANIFEST_MAX_EDITS, &v) < 0 || v != m->n)
+			return -EINVAL;
+		ed.idx = (unsigned)v;
+		w = word(&p, end, &n);
+		if (word_is(w, n, "absent"))
+			ed.old_absent = true;
+		else if (!word_is(w, n, "file"))
+			return -EINVAL;
+		w = word(&p, end, &n);
+		if (word_is(w, n, "delete"))
+			ed.delete = true;
+		else if (!word_is(w, n, "write"))
+			return -EINVAL;
+		if (ed.old_absent && ed.delete)
+			return -EINVAL;
+		w = word(&p, end, &n);
+		if (parse_num(w, n, 8, 07777, &v) < 0)
+			return -EINVAL;
+		ed.mode = (unsigned)v;
+		if ((e = take_path(p, end, &ed.path)) < 0)
+			return e;
+		grown = realloc(m->edits, (m->n + 1) * sizeof(*m->edits));
+		if (!grown) {
+			free(ed.path);
+			return -ENOMEM;
+		}
+		m->edits = grown;
+		m->edits[m->n++] = ed;
+		return 0;
+	}
+	return -EINVAL;
+}
+
+int pt_manifest_parse(const char *buf, size_t len, struct pt_manifest *ret, unsigned *ret_line)
+{
+	static const char magic[] = "passthru-journal 1\n";
+	struct pt_manifest m = {0};
+	const char *p = buf, *end = buf + len;
+	unsigned line = 1;
+	int e = 0;
+
+	*ret_line = 1;
+	if (len < sizeof(magic) - 1 || memcmp(buf, magic, sizeof(magic) - 1) != 0)
+		return -EINVAL;
+	p += sizeof(magic) - 1;
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+
+		line++;
+		if (!nl) {
+			e = -EINVAL; /* every line ends with a newline: a torn write shows */
+			break;
+		}
+		if ((e = parse_line(&m, p, nl)) < 0)
+			break;
+		p = nl + 1;
+	}
+	if (e < 0) {
+		*ret_line = line;
+		pt_manifest_done(&m);
+		return e;
+	}
+	*ret = m;
+	return 0;
+}
+
+int pt_manifest_format(const struct pt_manifest *m, struct pt_strbuf *out)
+{
+	int e = pt_strbuf_printf(out, "passthru-journal 1\ntime %lld\n", m->time);
+
+	for (size_t i = 0; e >= 0 && i < m->mkdirs.n; i++)
+		e = pt_strbuf_printf(out, "mkdir %s\n", m->mkdirs.v[i]);
+	for (size_t i = 0; e >= 0 && i < m->n; i++) {
+		const struct pt_manifest_edit *ed = &m->edits[i];
+
+		e = pt_strbuf_printf(out, "edit %zu %s %s %04o %s\n", i,
+				     ed->old_absent ? "absent" : "file",
+				     ed->delete ? "delete" : "write", ed->mode & 07777, ed->path);
+	}
+	return e < 0 ? e : 0;
+}

@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <errno.h>
+#include <string.h>
+
+#include "cmdline-edit.h"
+#include "parse/cmdline.h"
+
+static bool in_force(const struct pt_cmdline *cl, const char *token)
+{
+	const char *eq = strchr(token, '=');
+	char name[256];
+	const struct pt_cmdline_param *p;
+	size_t n = eq ? (size_t)(eq - token) : strlen(token);
+
+	if (n >= sizeof(name))
+		return false;
+	memcpy(name, token, n);
+	name[n] = '\0';
+	p = pt_cmdline_find_last(cl, name);
+	return p && streq(p->raw, token);
+}
+
+int pt_plan_cmdline_append(const char *buf, size_t len, const char *const *tokens, size_t n,
+			   struct pt_strbuf *out, size_t *ret_added)
+{
+	size_t line = pt_cmdline_first_line(buf, len), at, added = 0;
+	struct pt_cmdline cl = {0};
+	struct pt_strbuf add = {0};
+	int e = pt_cmdline_parse(buf, line, &cl);
+
+	*ret_added = 0;
+	if (e < 0)
+		return e;
+	if (cl.unterminated) {
+		pt_cmdline_done(&cl);
+		return -EINVAL;
+	}
+	/* After the last kernel parameter; before "--" when there is one. */
+	if (cl.dashes != PT_CMDLINE_NO_DASHES)
+		at = cl.params[cl.dashes].offset;
+	else if (cl.n)
+		at = cl.params[cl.n - 1].offset + cl.params[cl.n - 1].len;
+	else
+		at = 0;
+	for (size_t i = 0; e >= 0 && i < n; i++) {
+		if (in_force(&cl, tokens[i]))
+			continue;
+		for (size_t j = 0; j < i; j++)
+			if (streq(tokens[j], tokens[i]))
+				goto next;
+		if (add.len || at > 0)
+			e = pt_strbuf_putc(&add, ' ');
+		if (e >= 0)
+			e = pt_strbuf_puts(&add, tokens[i]);
+		added++;
+	next:;
+	}
+	/* Before "--": the separator goes after the tokens instead. */
+	if (e >= 0 && added && cl.dashes != PT_CMDLINE_NO_DASHES) {
+		if (at > 0)
+			memmove(add.buf, add.buf + 1, add.len--);
+		e = pt_strbuf_putc(&add, ' ');
+	}
+	if (e >= 0)
+		e = pt_strbuf_append(out, buf, at);
+	if (e >= 0 && added)
+		e = pt_strbuf_append(out, add.buf, add.len);
+	if (e >= 0)
+		e = pt_strbuf_append(out, buf + at, len - at);
+	pt_strbuf_done(&add);
+	pt_cmdline_done(&cl);
+	if (e < 0)
+		return e;
+	*ret_added = added;
+	return 0;
+}

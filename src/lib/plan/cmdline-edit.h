@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Adding kernel parameters to a command-line file (/etc/kernel/cmdline) while keeping every
+ * byte the user wrote: only the first line counts (proxmox-boot-tool), tokens go after its
+ * last parameter (before a bare "--", which hands the rest to init), nothing is removed.
+ */
+#pragma once
+
+#include <stddef.h>
+
+#include "util/strbuf.h"
+
+/*
+ * Appends to out the text of buf with tokens added to its first line; a token whose exact
+ * text is already the last occurrence of its name is skipped (already in force). Sets
+ * *ret_added to the number added (0: out is a copy of buf). -EINVAL when the line has an
+ * unclosed quote (anything appended would land inside it) or a NUL byte.
+ */
+int pt_plan_cmdline_append(const char *buf, size_t len, const char *const *tokens, size_t n,
+			   struct pt_strbuf *out, size_t *ret_added);
