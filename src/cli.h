@@ -38,4 +38,5 @@ int pt_cli_usage_error(const struct pt_cli *cli, const char *cmd, const char *fm
 int pt_cmd_check(struct pt_cli *cli, int argc, char **argv);
 int pt_cmd_facts(struct pt_cli *cli, int argc, char **argv);
 int pt_cmd_list(struct pt_cli *cli, int argc, char **argv);
+int pt_cmd_plan(struct pt_cli *cli, int argc, char **argv);
 int pt_cmd_snapshot(struct pt_cli *cli, int argc, char **argv);

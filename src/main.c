@@ -21,6 +21,7 @@ static const struct command commands[] = {
 	{"check", pt_cmd_check, "diagnose passthrough readiness and explain why"},
 	{"facts", pt_cmd_facts, "print everything read about the host, as JSON"},
 	{"list", pt_cmd_list, "list PCI devices by IOMMU group"},
+	{"plan", pt_cmd_plan, "show the change set that gives a slot to vfio-pci (writes nothing)"},
 	{"snapshot", pt_cmd_snapshot, "save what passthru reads about this host to an archive"},
 };
 

@@ -11,20 +11,13 @@
 #include "checks/host.h"
 #include "util/strbuf.h"
 
-enum boot_path {
-	BOOT_UNKNOWN,
-	BOOT_GRUB,
-	BOOT_SDBOOT_PBT, /* systemd-boot managed by proxmox-boot-tool: /etc/kernel/cmdline */
-	BOOT_SDBOOT,	 /* systemd-boot not managed by proxmox-boot-tool */
-};
-
 static bool starts_with(const char *s, const char *p)
 {
 	return s && strncmp(s, p, strlen(p)) == 0;
 }
 
 /* FACTS §3 "Which loader actually booted". */
-static enum boot_path boot_path(const struct pt_host *h, const char **why)
+enum pt_boot_path pt_boot_path(const struct pt_host *h, const char **why)
 {
 	bool sd = starts_with(h->boot.loader_info, "systemd-boot");
 	bool grub_image = h->cmdline_known && starts_with(h->cmdline_raw, "BOOT_IMAGE=");
@@ -33,26 +26,26 @@ static enum boot_path boot_path(const struct pt_host *h, const char **why)
 	    h->boot.secure_boot != PT_YES && sd) {
 		*why = "proxmox-boot-tool manages the ESPs, UEFI without Secure Boot, and the "
 		       "loader says systemd-boot";
-		return BOOT_SDBOOT_PBT;
+		return PT_BOOT_SDBOOT_PBT;
 	}
 	if (sd) {
 		*why = "the loader says systemd-boot";
-		return BOOT_SDBOOT;
+		return PT_BOOT_SDBOOT;
 	}
 	if (h->boot.efi == PT_NO) {
 		*why = "legacy BIOS boot (no /sys/firmware/efi)";
-		return BOOT_GRUB;
+		return PT_BOOT_GRUB;
 	}
 	if (grub_image) {
 		*why = "/proc/cmdline starts with BOOT_IMAGE=, which GRUB prepends";
-		return BOOT_GRUB;
+		return PT_BOOT_GRUB;
 	}
 	if (h->boot.efi == PT_YES && h->boot.secure_boot == PT_YES) {
 		*why = "UEFI with Secure Boot: Proxmox boots GRUB (shim) then";
-		return BOOT_GRUB;
+		return PT_BOOT_GRUB;
 	}
 	*why = NULL;
-	return BOOT_UNKNOWN;
+	return PT_BOOT_UNKNOWN;
 }
 
 /* Parameters worth carrying from a file the host does not boot from. */
@@ -177,7 +170,7 @@ int pt_check_boot_path(const struct pt_host *h, const struct pt_check_opts *o,
 	const char *fact = "FACTS §3 / pve-docs system-booting.adoc; proxmox-kernel-helper "
 			   "zz-proxmox-boot";
 	const char *why = NULL;
-	enum boot_path bp = boot_path(h, &why);
+	enum pt_boot_path bp = pt_boot_path(h, &why);
 	struct pt_finding *f;
 	char *grub = NULL, *missing = NULL, *other = NULL;
 	const char *file = NULL, *apply = NULL;
@@ -185,24 +178,24 @@ int pt_check_boot_path(const struct pt_host *h, const struct pt_check_opts *o,
 	int e = 0;
 
 	(void)o;
-	f = pt_findings_add(out, PT_AREA_BOOT, bp == BOOT_UNKNOWN ? "boot.unknown" : "boot.path",
+	f = pt_findings_add(out, PT_AREA_BOOT, bp == PT_BOOT_UNKNOWN ? "boot.unknown" : "boot.path",
 			    PT_SEV_INFO, NULL, fact);
 	switch (bp) {
-	case BOOT_GRUB:
+	case PT_BOOT_GRUB:
 		pt_finding_message(out, f,
 				   "this host boots with GRUB (%s): its command line comes from "
 				   "GRUB_CMDLINE_LINUX and GRUB_CMDLINE_LINUX_DEFAULT in "
 				   "/etc/default/grub and /etc/default/grub.d/*.cfg",
 				   why);
 		break;
-	case BOOT_SDBOOT_PBT:
+	case PT_BOOT_SDBOOT_PBT:
 		pt_finding_message(
 			out, f,
 			"this host boots with systemd-boot through proxmox-boot-tool "
 			"(%s): its command line is the first line of /etc/kernel/cmdline",
 			why);
 		break;
-	case BOOT_SDBOOT:
+	case PT_BOOT_SDBOOT:
 		pt_finding_message(
 			out, f,
 			"this host boots with systemd-boot (%s) without proxmox-boot-tool: "
@@ -232,7 +225,7 @@ int pt_check_boot_path(const struct pt_host *h, const struct pt_check_opts *o,
 	if (!h->cmdline_known)
 		return 0;
 
-	if (bp == BOOT_GRUB && h->grub.known) {
+	if (bp == PT_BOOT_GRUB && h->grub.known) {
 		grub_overrides(h, out);
 		grub = grub_cmdline(h, &unknown);
 		if (grub)
@@ -242,7 +235,7 @@ int pt_check_boot_path(const struct pt_host *h, const struct pt_check_opts *o,
 						       : "update-grub";
 		if (e >= 0 && h->boot.kernel_cmdline_file)
 			e = missing_tokens(h, h->boot.kernel_cmdline_file, true, &other);
-	} else if (bp == BOOT_SDBOOT_PBT && h->boot.kernel_cmdline_file) {
+	} else if (bp == PT_BOOT_SDBOOT_PBT && h->boot.kernel_cmdline_file) {
 		e = missing_tokens(h, h->boot.kernel_cmdline_file, false, &missing);
 		file = "/etc/kernel/cmdline";
 		apply = "proxmox-boot-tool refresh";
@@ -265,7 +258,7 @@ int pt_check_boot_path(const struct pt_host *h, const struct pt_check_opts *o,
 				   "(/proc/cmdline): edited but not applied, or not rebooted since",
 				   file, missing);
 		pt_finding_hint(out, f, "run %s, then reboot", apply);
-	} else if (file && !unknown && (grub || bp == BOOT_SDBOOT_PBT)) {
+	} else if (file && !unknown && (grub || bp == PT_BOOT_SDBOOT_PBT)) {
 		f = pt_findings_add(out, PT_AREA_BOOT, "boot.in-sync", PT_SEV_PASS, NULL, fact);
 		pt_finding_message(out, f, "the running kernel got every parameter %s configures",
 				   file);
@@ -278,7 +271,7 @@ int pt_check_boot_path(const struct pt_host *h, const struct pt_check_opts *o,
 	} else {
 		f = NULL;
 	}
-	if (f && bp == BOOT_GRUB)
+	if (f && bp == PT_BOOT_GRUB)
 		grub_evidence(h, out, f);
 	else if (f)
 		pt_finding_evidence(out, f, "/etc/kernel/cmdline", h->boot.kernel_cmdline_file);
@@ -286,7 +279,7 @@ int pt_check_boot_path(const struct pt_host *h, const struct pt_check_opts *o,
 		pt_finding_evidence(out, f, "/proc/cmdline", h->cmdline_raw);
 	if (other) {
 		f = pt_findings_add(out, PT_AREA_BOOT, "boot.wrong-file", PT_SEV_WARN, NULL, fact);
-		if (bp == BOOT_GRUB) {
+		if (bp == PT_BOOT_GRUB) {
 			pt_finding_message(out, f,
 					   "/etc/kernel/cmdline has %s, which the running kernel "
 					   "did not get: this host boots with GRUB, which does not "

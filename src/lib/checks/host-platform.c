@@ -341,7 +341,7 @@ static void kconfig_evidence(const struct pt_host *h, struct pt_findings *out, s
 }
 
 /* Whether the running kernel enables the Intel IOMMU without intel_iommu=on. */
-static enum pt_tristate intel_default_on(const struct pt_host *h, const char **sym)
+enum pt_tristate pt_intel_iommu_default_on(const struct pt_host *h, const char **sym)
 {
 	*sym = "INTEL_IOMMU_DEFAULT_ON";
 	if (!h->kconfig_known)
@@ -361,7 +361,7 @@ static void intel_iommu(const struct pt_host *h, const struct pt_iommu_verdict *
 	const char *fact = "FACTS §2 intel_iommu=on, §13 / linux drivers/iommu/intel/iommu.c";
 	const struct pt_cmdline_param *on = find_item(h, "intel_iommu", "on");
 	const char *sym;
-	enum pt_tristate def = intel_default_on(h, &sym);
+	enum pt_tristate def = pt_intel_iommu_default_on(h, &sym);
 	struct pt_finding *f;
 
 	if (v->state == PT_IOMMU_ACTIVE) {

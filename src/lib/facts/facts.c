@@ -38,7 +38,8 @@ int pt_facts_gather(struct pt_root *r, const struct pt_facts_opts *opts, struct 
 	    (e = pt_facts_names(r, opts ? opts->pci_ids_path : NULL, h)) < 0 ||
 	    (e = pt_facts_cpu(r, h)) < 0 || (e = pt_facts_modconf(r, h)) < 0 ||
 	    (e = pt_facts_modules(r, h)) < 0 || (e = pt_facts_boot_disks(r, h)) < 0 ||
-	    (e = pt_facts_uplinks(r, h)) < 0 || (e = pt_facts_iomem(r, h)) < 0) {
+	    (e = pt_facts_uplinks(r, h)) < 0 || (e = pt_facts_iomem(r, h)) < 0 ||
+	    (e = pt_facts_plan_files(r, h)) < 0) {
 		pt_host_done(h);
 		return e;
 	}

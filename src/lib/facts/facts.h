@@ -26,6 +26,8 @@ int pt_facts_boot(struct pt_root *r, struct pt_host *h);
 int pt_facts_boot_disks(struct pt_root *r, struct pt_host *h);
 int pt_facts_uplinks(struct pt_root *r, struct pt_host *h);
 int pt_facts_iomem(struct pt_root *r, struct pt_host *h);
+/* The exact bytes of the files `plan` may edit (pt_host.raw_files). */
+int pt_facts_plan_files(struct pt_root *r, struct pt_host *h);
 
 /* Records "path: why" in h->problems (facts never print). */
 void pt_facts_problem(struct pt_host *h, const char *path, const char *why);

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include <stdlib.h>
+#include <string.h>
 
 #include "model/host.h"
+#include "util/macro.h"
 
 void pt_snapshot_meta_done(struct pt_snapshot_meta *m)
 {
@@ -43,6 +45,11 @@ static void grub_var_done(struct pt_grub_var *v)
 
 void pt_host_done(struct pt_host *h)
 {
+	for (size_t i = 0; i < h->nraw_files; i++) {
+		free(h->raw_files[i].path);
+		free(h->raw_files[i].data);
+	}
+	free(h->raw_files);
 	for (size_t i = 0; i < h->ndevs; i++)
 		dev_done(&h->devs[i]);
 	free(h->devs);
@@ -162,4 +169,12 @@ const struct pt_iommu_group *pt_host_find_group(const struct pt_host *h, int id)
 bool pt_pci_is_display(const struct pt_pci_dev *d)
 {
 	return (d->have & PT_PCI_HAVE_CLASS) && (d->class >> 16) == 0x03;
+}
+
+const struct pt_raw_file *pt_host_raw_file(const struct pt_host *h, const char *path)
+{
+	for (size_t i = 0; i < h->nraw_files; i++)
+		if (streq(h->raw_files[i].path, path))
+			return &h->raw_files[i];
+	return NULL;
 }

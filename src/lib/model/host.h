@@ -189,6 +189,21 @@ struct pt_grub {
 	struct pt_grub_var cmdline_linux, cmdline_linux_default;
 };
 
+/* A file a planner may rewrite, with its exact bytes (planning stays pure: no I/O in plan/). */
+struct pt_raw_file {
+	char *path;
+	char *data; /* NUL-terminated copy; NULL: absent or unreadable (see err) */
+	size_t len;
+	int err; /* 0, -ENOENT (absent), or why it could not be read */
+};
+
+/* The files `passthru plan` writes or edits (FACTS §3, §4.2, §4.3). */
+#define PT_PLAN_GRUB_DROPIN	  "/etc/default/grub.d/zz-passthru.cfg"
+#define PT_PLAN_KERNEL_CMDLINE	  "/etc/kernel/cmdline"
+#define PT_PLAN_MODPROBE	  "/etc/modprobe.d/passthru-vfio.conf"
+#define PT_PLAN_MODULES_LOAD	  "/etc/modules-load.d/passthru.conf"
+#define PT_PLAN_INITRAMFS_MODULES "/etc/initramfs-tools/modules"
+
 struct pt_host {
 	enum pt_root_mode mode;
 	struct pt_snapshot_meta meta; /* from the snapshot, or the running system when live */
@@ -263,6 +278,10 @@ struct pt_host {
 	struct pt_mem_range *framebuffers;
 	size_t nframebuffers;
 
+	/* Files the planner edits, as read (facts/planfiles.c: the list). */
+	struct pt_raw_file *raw_files;
+	size_t nraw_files;
+
 	/* Problems met while reading (bad attribute values, unreadable files): "path: why". */
 	struct pt_strv problems;
 };
@@ -275,6 +294,8 @@ bool pt_host_uplinks_decided(const struct pt_host *h);
 void pt_snapshot_meta_done(struct pt_snapshot_meta *m);
 const struct pt_pci_dev *pt_host_find_dev(const struct pt_host *h, const struct pt_bdf *bdf);
 long pt_host_dev_index(const struct pt_host *h, const struct pt_bdf *bdf);
+/* The raw bytes read of path; NULL when facts did not read it (absent files have data NULL). */
+const struct pt_raw_file *pt_host_raw_file(const struct pt_host *h, const char *path);
 const struct pt_iommu_group *pt_host_find_group(const struct pt_host *h, int id);
 
 /* Class helpers (FACTS §1.1: 0x03xx display, 0x0604 PCI bridge). */

@@ -1,0 +1,216 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* `passthru plan SLOT`: the change set that gives a slot to vfio-pci at boot; writes nothing. */
+#include <errno.h>
+#include <json-c/json.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "edit/diff.h"
+#include "plan/plan.h"
+#include "render/json.h"
+
+static void help(void)
+{
+	fputs("Usage: passthru plan [OPTIONS] SLOT\n"
+	      "\n"
+	      "Show the change set that gives SLOT (every function, every endpoint of its IOMMU\n"
+	      "group) to vfio-pci at boot: a unified diff of each file, the commands to run, and\n"
+	      "why each line is there. Nothing is written.\n"
+	      "\n"
+	      "Options:\n"
+	      "  -J, --json         JSON output\n"
+	      "      --force        plan even when the set holds a device the host needs\n"
+	      "      --iommu-pt     also add iommu=pt\n"
+	      "  -h, --help         show this help\n"
+	      "\n"
+	      "Exit status: 0 a plan, 1 refused (the set holds the boot disk's controller, the\n"
+	      "default-route NIC or the only console GPU), 2 usage or operational error.\n",
+	      stdout);
+}
+
+static char *argv_text(const struct pt_plan_cmd *c)
+{
+	return pt_strv_join(&c->argv, " ");
+}
+
+static int print_text(const struct pt_host *h, const struct pt_plan *p, FILE *out)
+{
+	struct pt_strbuf sb = {0};
+	int e;
+
+	fputs("Devices for vfio-pci:\n", out);
+	for (size_t i = 0; i < p->ndevs; i++) {
+		const struct pt_pci_dev *d = &h->devs[p->devs[i]];
+
+		fprintf(out, "  %s %04x:%04x %s%s\n", d->slot, d->vendor, d->device,
+			d->class_name ? d->class_name : "", d->driver ? "" : "");
+	}
+	fputs("\nChanges:\n", out);
+	e = pt_txn_diff(&p->txn, &sb);
+	if (e < 0)
+		return e;
+	if (p->txn.n == 0)
+		fputs("  none: the host is already configured\n", out);
+	else
+		fwrite(sb.buf, 1, sb.len, out);
+	pt_strbuf_done(&sb);
+	fputs("\nCommands:\n", out);
+	if (p->ncmds == 0)
+		fputs("  none\n", out);
+	for (size_t i = 0; i < p->ncmds; i++) {
+		char *a = argv_text(&p->cmds[i]);
+
+		fprintf(out, "  %s\n      %s\n", a ? a : "?", p->cmds[i].why);
+		free(a);
+	}
+	fputs("\nWhy:\n", out);
+	for (size_t i = 0; i < p->nreasons; i++)
+		fprintf(out, "  %s: %s\n      %s\n", p->reasons[i].path, p->reasons[i].line,
+			p->reasons[i].why);
+	if (p->notes.n) {
+		fputs("\nNotes:\n", out);
+		for (size_t i = 0; i < p->notes.n; i++)
+			fprintf(out, "  - %s\n", p->notes.v[i]);
+	}
+	if (p->refusals.n) {
+		fprintf(out, "\n%s:\n", p->refused ? "Refused" : "Guards overridden (--force)");
+		for (size_t i = 0; i < p->refusals.n; i++)
+			fprintf(out, "  - %s\n", p->refusals.v[i]);
+		if (p->refused)
+			fputs("  (--force plans it anyway)\n", out);
+	}
+	return 0;
+}
+
+static json_object *strv_json(const struct pt_strv *sv)
+{
+	json_object *a = json_object_new_array();
+
+	for (size_t i = 0; i < sv->n; i++)
+		json_object_array_add(a, json_object_new_string(sv->v[i]));
+	return a;
+}
+
+static int print_json(const struct pt_host *h, const struct pt_plan *p, FILE *out)
+{
+	json_object *doc = json_object_new_object(), *a;
+	int e;
+
+	a = json_object_new_array();
+	for (size_t i = 0; i < p->ndevs; i++)
+		json_object_array_add(a, json_object_new_string(h->devs[p->devs[i]].slot));
+	json_object_object_add(doc, "devices", a);
+	a = json_object_new_array();
+	for (size_t i = 0; i < p->txn.n; i++) {
+		const struct pt_edit *ed = &p->txn.edits[i];
+		struct pt_strbuf sb = {0};
+		json_object *o = json_object_new_object();
+
+		pt_diff_unified(ed->path, ed->old, ed->old_len, ed->new, ed->new_len, &sb);
+		json_object_object_add(o, "path", json_object_new_string(ed->path));
+		json_object_object_add(o, "creates", json_object_new_boolean(ed->old == NULL));
+		json_object_object_add(o, "diff", json_object_new_string(pt_strbuf_str(&sb)));
+		json_object_array_add(a, o);
+		pt_strbuf_done(&sb);
+	}
+	json_object_object_add(doc, "files", a);
+	a = json_object_new_array();
+	for (size_t i = 0; i < p->ncmds; i++) {
+		json_object *o = json_object_new_object();
+
+		json_object_object_add(o, "argv", strv_json(&p->cmds[i].argv));
+		json_object_object_add(o, "why", json_object_new_string(p->cmds[i].why));
+		json_object_array_add(a, o);
+	}
+	json_object_object_add(doc, "commands", a);
+	a = json_object_new_array();
+	for (size_t i = 0; i < p->nreasons; i++) {
+		json_object *o = json_object_new_object();
+
+		json_object_object_add(o, "path", json_object_new_string(p->reasons[i].path));
+		json_object_object_add(o, "line", json_object_new_string(p->reasons[i].line));
+		json_object_object_add(o, "why", json_object_new_string(p->reasons[i].why));
+		json_object_array_add(a, o);
+	}
+	json_object_object_add(doc, "reasons", a);
+	json_object_object_add(doc, "notes", strv_json(&p->notes));
+	json_object_object_add(doc, "refusals", strv_json(&p->refusals));
+	json_object_object_add(doc, "refused", json_object_new_boolean(p->refused));
+	e = pt_json_print(doc, out);
+	json_object_put(doc);
+	return e;
+}
+
+int pt_cmd_plan(struct pt_cli *cli, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		PT_GLOBAL_LONGOPTS,
+		{"json", no_argument, NULL, 'J'},
+		{"force", no_argument, NULL, 'F'},
+		{"iommu-pt", no_argument, NULL, 'P'},
+		{},
+	};
+	struct pt_plan_request req = {0};
+	struct pt_plan p;
+	struct pt_root *root;
+	struct pt_host h;
+	bool json = false;
+	char slot[64];
+	int opt, e;
+
+	while ((opt = getopt_long(argc, argv, "Jh", longopts, NULL)) != -1) {
+		if (pt_cli_global_option(cli, opt, optarg))
+			continue;
+		switch (opt) {
+		case 'J':
+			json = true;
+			break;
+		case 'F':
+			req.override_guards = true;
+			break;
+		case 'P':
+			req.iommu_pt = true;
+			break;
+		case 'h':
+			help();
+			return PT_EXIT_OK;
+		default:
+			return pt_cli_usage_error(cli, "plan ", "invalid option");
+		}
+	}
+	if (optind + 1 != argc)
+		return pt_cli_usage_error(cli, "plan ",
+					  optind < argc ? "one SLOT only" : "missing SLOT");
+	/* A slot ("01:00") means its function 0; any function names the same slot. */
+	snprintf(slot, sizeof(slot), "%s%s", argv[optind], strchr(argv[optind], '.') ? "" : ".0");
+	if (pt_bdf_parse_user(slot, &req.slot) < 0)
+		return pt_cli_usage_error(cli, "plan ", "'%s' is not a PCI address", argv[optind]);
+	if (pt_cli_load_host(cli, &root, &h) < 0)
+		return PT_EXIT_ERROR;
+	e = pt_plan_build(&h, &req, &p);
+	if (e == -ENODEV) {
+		fprintf(stderr, "%s: plan: no PCI device %s in this root\n", cli->prog,
+			argv[optind]);
+	} else if (e < 0) {
+		fprintf(stderr, "%s: plan: %s\n", cli->prog, strerror(-e));
+	} else {
+		e = json ? print_json(&h, &p, stdout) : print_text(&h, &p, stdout);
+		if (e < 0)
+			fprintf(stderr, "%s: plan: %s\n", cli->prog, strerror(-e));
+	}
+	bool refused = e >= 0 && p.refused;
+
+	if (e >= 0 || e == -ENODEV)
+		pt_plan_done(&p);
+	pt_host_done(&h);
+	pt_root_free(root);
+	if (fflush(stdout) != 0 && e >= 0) {
+		perror("passthru: stdout");
+		return PT_EXIT_ERROR;
+	}
+	if (e < 0)
+		return PT_EXIT_ERROR;
+	return refused ? PT_EXIT_FINDINGS : PT_EXIT_OK;
+}

@@ -1,0 +1,750 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The planner (issue 5 "What the plan contains"; FACTS §2, §3, §4). */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "checks/device.h"
+#include "checks/host.h"
+#include "checks/iommu-state.h"
+#include "parse/shellvars.h"
+#include "plan/cmdline-edit.h"
+#include "plan/plan.h"
+#include "util/strbuf.h"
+
+struct ctx {
+	const struct pt_host *h;
+	const struct pt_plan_request *req;
+	struct pt_plan *p;
+	bool *in_set;
+	int err;	      /* the first -ENOMEM */
+	bool initramfs;	      /* an edit needs update-initramfs */
+	const char *boot_cmd; /* the refresh the command-line edit needs, or NULL */
+};
+
+static void oom_if(struct ctx *c, int e)
+{
+	if (e < 0 && c->err == 0)
+		c->err = e;
+}
+
+static void _printf_(3, 4) pushf(struct ctx *c, struct pt_strv *sv, const char *fmt, ...)
+{
+	struct pt_strbuf sb = {0};
+	va_list ap;
+	int e;
+
+	va_start(ap, fmt);
+	e = pt_strbuf_vprintf(&sb, fmt, ap);
+	va_end(ap);
+	if (e >= 0)
+		e = pt_strv_consume(sv, pt_strbuf_steal(&sb));
+	pt_strbuf_done(&sb);
+	oom_if(c, e);
+}
+
+static void _printf_(4, 5)
+	reason(struct ctx *c, const char *path, const char *line, const char *fmt, ...)
+{
+	struct pt_plan *p = c->p;
+	struct pt_plan_reason *r;
+	struct pt_strbuf sb = {0};
+	va_list ap;
+
+	r = realloc(p->reasons, (p->nreasons + 1) * sizeof(*r));
+	if (!r) {
+		oom_if(c, -ENOMEM);
+		return;
+	}
+	p->reasons = r;
+	va_start(ap, fmt);
+	oom_if(c, pt_strbuf_vprintf(&sb, fmt, ap));
+	va_end(ap);
+	r[p->nreasons] = (struct pt_plan_reason){strdup(path), strdup(line), pt_strbuf_steal(&sb)};
+	if (!r[p->nreasons].path || !r[p->nreasons].line || !r[p->nreasons].why)
+		oom_if(c, -ENOMEM);
+	p->nreasons++;
+	pt_strbuf_done(&sb);
+}
+
+static void command(struct ctx *c, const char *why, const char *const *argv)
+{
+	struct pt_plan *p = c->p;
+	struct pt_plan_cmd *cmd = realloc(p->cmds, (p->ncmds + 1) * sizeof(*cmd));
+
+	if (!cmd) {
+		oom_if(c, -ENOMEM);
+		return;
+	}
+	p->cmds = cmd;
+	cmd = &p->cmds[p->ncmds++];
+	*cmd = (struct pt_plan_cmd){.why = strdup(why)};
+	if (!cmd->why)
+		oom_if(c, -ENOMEM);
+	for (size_t i = 0; argv[i]; i++)
+		oom_if(c, pt_strv_push(&cmd->argv, argv[i]));
+}
+
+/* Adds an edit; true when it changes the file. */
+static bool edit(struct ctx *c, const struct pt_raw_file *f, const char *path, const char *new,
+		 size_t new_len)
+{
+	size_t before = c->p->txn.n;
+
+	oom_if(c, pt_txn_add(&c->p->txn, path, f ? f->data : NULL, f ? f->len : 0, new, new_len,
+			     0644));
+	return c->p->txn.n > before;
+}
+
+/* The file's bytes, or NULL with a note when it could not be read (no edit over unknown bytes). */
+static const struct pt_raw_file *raw(struct ctx *c, const char *path, bool *ok)
+{
+	const struct pt_raw_file *f = pt_host_raw_file(c->h, path);
+
+	*ok = f && (f->err == 0 || f->err == -ENOENT);
+	if (!*ok)
+		pushf(c, &c->p->notes, "%s could not be read (%s): no edit planned for it", path,
+		      f ? strerror(-f->err) : "not in the host model");
+	return f;
+}
+
+static const char *base(const char *path)
+{
+	const char *s = strrchr(path, '/');
+
+	return s ? s + 1 : path;
+}
+
+/* ---- the devices ---- */
+
+static int devices(struct ctx *c, size_t idx)
+{
+	const struct pt_host *h = c->h;
+
+	c->in_set = calloc(h->ndevs ? h->ndevs : 1, sizeof(*c->in_set));
+	c->p->devs = calloc(h->ndevs ? h->ndevs : 1, sizeof(*c->p->devs));
+	if (!c->in_set || !c->p->devs)
+		return -ENOMEM;
+	pt_passthrough_set(h, idx, c->in_set);
+	for (size_t i = 0; i < h->ndevs; i++) {
+		/* Bridges and ports stay with the host; vfio-pci refuses them (FACTS §4.1). */
+		if (c->in_set[i] && h->devs[i].is_bridge)
+			c->in_set[i] = false;
+		if (c->in_set[i])
+			c->p->devs[c->p->ndevs++] = i;
+	}
+	return 0;
+}
+
+/* The guard of `check` (checks/device.c): boot disk, default-route NIC, only console GPU. */
+static void guards(struct ctx *c, size_t idx)
+{
+	const struct pt_host *h = c->h;
+	struct pt_check_opts o = {&h->devs[idx].bdf, 1};
+	struct pt_findings fl = {0};
+	struct pt_dev_ctx dc = {h, &o, idx, &h->devs[idx], &fl};
+
+	oom_if(c, pt_check_dev_guard(&dc));
+	if (fl.oom)
+		oom_if(c, -ENOMEM);
+	for (size_t i = 0; i < fl.n; i++) {
+		const struct pt_finding *f = &fl.v[i];
+		bool hard = streq(f->id, "guard.boot-disk") ||
+			    streq(f->id, "guard.default-route-nic") ||
+			    streq(f->id, "guard.console-gpu");
+
+		if (f->severity == PT_SEV_PASS || !f->message)
+			continue;
+		if (hard)
+			pushf(c, &c->p->refusals, "%s (%s)", f->message, f->id);
+		else
+			pushf(c, &c->p->notes, "%s (%s)", f->message, f->id);
+	}
+	pt_findings_done(&fl);
+	c->p->refused = c->p->refusals.n > 0 && !c->req->override_guards;
+}
+
+/* ---- the kernel command line (FACTS §2, §3) ---- */
+
+struct token {
+	char *text;
+	char *why;
+};
+
+struct tokens {
+	struct token v[8];
+	size_t n;
+};
+
+static void _printf_(4, 5)
+	token(struct ctx *c, struct tokens *t, const char *text, const char *fmt, ...)
+{
+	struct pt_strbuf sb = {0};
+	va_list ap;
+
+	if (t->n == sizeof(t->v) / sizeof(t->v[0]))
+		return;
+	va_start(ap, fmt);
+	oom_if(c, pt_strbuf_vprintf(&sb, fmt, ap));
+	va_end(ap);
+	t->v[t->n].text = strdup(text);
+	t->v[t->n].why = pt_strbuf_steal(&sb);
+	if (!t->v[t->n].text || !t->v[t->n].why)
+		oom_if(c, -ENOMEM);
+	t->n++;
+	pt_strbuf_done(&sb);
+}
+
+static void iommu_tokens(struct ctx *c, struct tokens *t)
+{
+	const struct pt_host *h = c->h;
+	struct pt_iommu_verdict v = {0};
+	const char *sym = NULL;
+	enum pt_tristate def;
+
+	oom_if(c, pt_iommu_judge(h, &v));
+	switch (v.state) {
+	case PT_IOMMU_ACTIVE:
+	case PT_IOMMU_UNITS_NO_GROUPS:
+		break;
+	case PT_IOMMU_OFF_BY_CMDLINE:
+		if (v.param && startswith(v.param, "intel_iommu"))
+			token(c, t, "intel_iommu=on",
+			      "the host's own command line turns the IOMMU off (%s): "
+			      "intel_iommu=on "
+			      "after it wins (the last one counts) and the user's token stays "
+			      "(FACTS §2)",
+			      v.param);
+		else
+			pushf(c, &c->p->notes,
+			      "the IOMMU is off by the kernel parameter %s: passthru never removes "
+			      "a "
+			      "user's parameter; remove it yourself",
+			      v.param ? v.param : "(unknown)");
+		break;
+	case PT_IOMMU_OFF_IN_KERNEL:
+		if (h->acpi_dmar == PT_YES) {
+			def = pt_intel_iommu_default_on(h, &sym);
+			if (def == PT_NO)
+				token(c, t, "intel_iommu=on",
+				      "this kernel does not enable the Intel IOMMU by default "
+				      "(neither CONFIG_INTEL_IOMMU_DEFAULT_ON nor "
+				      "CONFIG_INTEL_IOMMU_DEFAULT_ON_INTGPU_OFF is set) and the "
+				      "firmware offers VT-d (FACTS §2)");
+			else if (def == PT_UNKNOWN)
+				token(c, t, "intel_iommu=on",
+				      "the firmware offers VT-d, the kernel did not enable it and "
+				      "its "
+				      "build configuration is not in this root (FACTS §2)");
+		}
+		if (h->acpi_ivrs == PT_YES)
+			pushf(c, &c->p->notes,
+			      "the AMD IOMMU is not active although the firmware offers it; no "
+			      "parameter turns it on (amd_iommu=on is not a valid value, FACTS "
+			      "§2): "
+			      "look for amd_iommu=off or iommu=off, and the firmware's IOMMU "
+			      "setting");
+		break;
+	case PT_IOMMU_NO_FIRMWARE:
+		pushf(c, &c->p->notes,
+		      "the firmware offers no IOMMU (no DMAR/IVRS table): enable VT-d / AMD-Vi "
+		      "(\"IOMMU\", \"SVM\") in the firmware setup first");
+		break;
+	case PT_IOMMU_UNKNOWN:
+		pushf(c, &c->p->notes, "whether the IOMMU is active is not known from this root");
+		break;
+	}
+	if (v.state != PT_IOMMU_ACTIVE)
+		pushf(c, &c->p->notes,
+		      "the IOMMU is not active yet: group membership is only known after the "
+		      "reboot; run `passthru verify` then");
+	if (c->req->iommu_pt)
+		token(c, t, "iommu=pt",
+		      "requested: host devices get identity DMA mappings; VFIO devices stay "
+		      "translated (FACTS §2)");
+	pt_iommu_verdict_done(&v);
+}
+
+/* Which of t's tokens line (a command line) does not already have in force. */
+static size_t needed(struct ctx *c, const char *line, const struct tokens *t, const char **out)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < t->n; i++) {
+		struct pt_strbuf sb = {0};
+		size_t added = 0;
+		const char *tok = t->v[i].text;
+		int e = pt_plan_cmdline_append(line, strlen(line), &tok, 1, &sb, &added);
+
+		oom_if(c, e == -ENOMEM ? e : 0);
+		if (e < 0 || added)
+			out[n++] = t->v[i].text;
+		pt_strbuf_done(&sb);
+	}
+	return n;
+}
+
+static const char *why_of(const struct tokens *t, const char *text)
+{
+	for (size_t i = 0; i < t->n; i++)
+		if (streq(t->v[i].text, text))
+			return t->v[i].why;
+	return "";
+}
+
+static void cmdline_grub(struct ctx *c, const struct tokens *t)
+{
+	const struct pt_host *h = c->h;
+	const struct pt_grub_var *lin = &h->grub.cmdline_linux,
+				 *def = &h->grub.cmdline_linux_default;
+	const char *add[8];
+	struct pt_strbuf cur = {0}, body = {0}, q = {0}, line = {0};
+	const struct pt_raw_file *f;
+	size_t n;
+	bool ok;
+
+	if (!h->grub.known) {
+		pushf(c, &c->p->notes,
+		      "GRUB boots this host but /etc/default/grub is not in this "
+		      "root: no command-line edit planned");
+		return;
+	}
+	f = raw(c, PT_PLAN_GRUB_DROPIN, &ok);
+	if (!ok)
+		return;
+	pt_strbuf_printf(&cur, "%s %s", lin->value ? lin->value : "", def->value ? def->value : "");
+	n = needed(c, pt_strbuf_str(&cur), t, add);
+	pt_strbuf_done(&cur);
+	if (n == 0) {
+		/* Keep the drop-in as it is when it is ours and already carries them. */
+		return;
+	}
+	for (size_t i = 0; i < n; i++)
+		pt_strbuf_printf(&q, " %s", add[i]);
+	pt_strbuf_puts(&line, "GRUB_CMDLINE_LINUX_DEFAULT=\"$GRUB_CMDLINE_LINUX_DEFAULT");
+	{
+		struct pt_strbuf qq = {0};
+
+		oom_if(c, pt_shellvars_quote(&qq, q.buf ? q.buf : "", q.len));
+		/* qq is "...": drop its opening quote, the value continues the one above. */
+		if (qq.len > 1)
+			pt_strbuf_puts(&line, qq.buf + 1);
+		pt_strbuf_done(&qq);
+	}
+	pt_strbuf_puts(&body, "# Written by passthru: kernel parameters for VFIO passthrough.\n"
+			      "# Named zz-* so grub-mkconfig sources it after the other drop-ins "
+			      "(glob order;\n# the last assignment wins).\n");
+	pt_strbuf_printf(&body, "%s\n", pt_strbuf_str(&line));
+	if (edit(c, f, PT_PLAN_GRUB_DROPIN, body.buf, body.len)) {
+		for (size_t i = 0; i < n; i++)
+			reason(c, PT_PLAN_GRUB_DROPIN, add[i], "%s", why_of(t, add[i]));
+		reason(c, PT_PLAN_GRUB_DROPIN, pt_strbuf_str(&line),
+		       "a GRUB drop-in, added to what /etc/default/grub and the other drop-ins set "
+		       "(grub-mkconfig sources /etc/default/grub.d/*.cfg in glob order after "
+		       "/etc/default/grub, FACTS §3); /etc/default/grub itself stays untouched; "
+		       "GRUB_CMDLINE_LINUX_DEFAULT reaches the normal entries, not recovery");
+		c->boot_cmd = h->boot.proxmox_boot == PT_YES ? "proxmox-boot-tool" : "update-grub";
+	}
+	/* A drop-in that sorts after ours and assigns the variable replaces our value. */
+	for (size_t i = 0; i < h->grub.files.n; i++) {
+		const char *p = h->grub.files.v[i];
+
+		if (startswith(p, "/etc/default/grub.d/") &&
+		    strcmp(base(p), base(PT_PLAN_GRUB_DROPIN)) > 0)
+			pushf(c, &c->p->notes,
+			      "%s sorts after %s: if it assigns GRUB_CMDLINE_LINUX_DEFAULT without "
+			      "keeping the old value, it overrides these parameters",
+			      p, PT_PLAN_GRUB_DROPIN);
+	}
+	if (h->grub.errors.n)
+		pushf(c, &c->p->notes, "update-grub fails on this host as it is: %s",
+		      h->grub.errors.v[0]);
+	pt_strbuf_done(&q);
+	pt_strbuf_done(&line);
+	pt_strbuf_done(&body);
+}
+
+static void cmdline_kernel_file(struct ctx *c, const struct tokens *t)
+{
+	const char *all[8];
+	struct pt_strbuf out = {0};
+	const struct pt_raw_file *f;
+	size_t added = 0;
+	bool ok;
+	int e;
+
+	f = raw(c, PT_PLAN_KERNEL_CMDLINE, &ok);
+	if (!ok)
+		return;
+	if (!f->data) {
+		pushf(c, &c->p->notes,
+		      "%s is missing (proxmox-boot-tool then uses /proc/cmdline): create it from "
+		      "/proc/cmdline without the initrd= tokens first; no command-line edit "
+		      "planned",
+		      PT_PLAN_KERNEL_CMDLINE);
+		return;
+	}
+	for (size_t i = 0; i < t->n; i++)
+		all[i] = t->v[i].text;
+	e = pt_plan_cmdline_append(f->data, f->len, all, t->n, &out, &added);
+	if (e == -EINVAL)
+		pushf(c, &c->p->notes,
+		      "%s has an unclosed quote or a NUL byte on its first line: anything added "
+		      "would land inside it; fix the file first",
+		      PT_PLAN_KERNEL_CMDLINE);
+	else
+		oom_if(c, e);
+	if (e >= 0 && added && edit(c, f, PT_PLAN_KERNEL_CMDLINE, out.buf, out.len)) {
+		const char *need[8];
+		size_t n = needed(c, f->data, t, need);
+
+		for (size_t i = 0; i < n; i++)
+			reason(c, PT_PLAN_KERNEL_CMDLINE, need[i],
+			       "%s; added to the first line, the only one proxmox-boot-tool reads "
+			       "(FACTS §3), after the user's parameters",
+			       why_of(t, need[i]));
+		c->boot_cmd = "proxmox-boot-tool";
+	}
+	pt_strbuf_done(&out);
+}
+
+static void cmdline(struct ctx *c, const struct tokens *t)
+{
+	const char *why = NULL;
+
+	if (t->n == 0)
+		return;
+	switch (pt_boot_path(c->h, &why)) {
+	case PT_BOOT_GRUB:
+		cmdline_grub(c, t);
+		break;
+	case PT_BOOT_SDBOOT_PBT:
+		cmdline_kernel_file(c, t);
+		break;
+	case PT_BOOT_SDBOOT:
+		pushf(c, &c->p->notes,
+		      "systemd-boot without proxmox-boot-tool: add %s to the loader entries' "
+		      "options yourself",
+		      t->v[0].text);
+		break;
+	default:
+		pushf(c, &c->p->notes,
+		      "which boot loader this host uses is not known: no command-line edit planned "
+		      "(needed: %s)",
+		      t->v[0].text);
+		break;
+	}
+}
+
+/* ---- binding: modprobe.d (FACTS §4.1, §4.2) ---- */
+
+static bool id_shared(const struct ctx *c, const struct pt_pci_dev *d)
+{
+	for (size_t j = 0; j < c->h->ndevs; j++) {
+		const struct pt_pci_dev *o = &c->h->devs[j];
+
+		if (!c->in_set[j] && (o->have & PT_PCI_HAVE_VENDOR) &&
+		    (o->have & PT_PCI_HAVE_DEVICE) && o->vendor == d->vendor &&
+		    o->device == d->device)
+			return true;
+	}
+	return false;
+}
+
+/* The vendor:device list for ids= ("" when none is usable). */
+static void ids(struct ctx *c, struct pt_strbuf *out)
+{
+	struct pt_strv seen = {0};
+
+	for (size_t k = 0; k < c->p->ndevs; k++) {
+		const struct pt_pci_dev *d = &c->h->devs[c->p->devs[k]];
+		char id[16];
+
+		if (!(d->have & PT_PCI_HAVE_VENDOR) || !(d->have & PT_PCI_HAVE_DEVICE)) {
+			pushf(c, &c->p->notes,
+			      "%s: vendor/device IDs unknown, not in ids=", d->slot);
+			continue;
+		}
+		snprintf(id, sizeof(id), "%04x:%04x", d->vendor, d->device);
+		if (id_shared(c, d)) {
+			pushf(c, &c->p->notes,
+			      "%s (%s) shares its IDs with a device that stays with the host: ids= "
+			      "would take both, so it needs a per-slot driver_override (FACTS "
+			      "§4.1), "
+			      "which this version does not write yet",
+			      d->slot, id);
+			continue;
+		}
+		if (pt_strv_contains(&seen, id))
+			continue;
+		oom_if(c, pt_strv_push(&seen, id));
+		pt_strbuf_printf(out, "%s%s", out->len ? "," : "", id);
+	}
+	pt_strv_done(&seen);
+}
+
+static bool pre_has_vfio(const struct pt_modprobe_cmd *cmd)
+{
+	for (size_t i = 0; i < cmd->pre.n; i++)
+		if (pt_modprobe_name_eq(cmd->pre.v[i], "vfio_pci"))
+			return true;
+	return false;
+}
+
+/* Modules that would claim a device of the set (from the module index), sorted. */
+static void claimers(struct ctx *c, struct pt_strv *out)
+{
+	for (size_t k = 0; k < c->p->ndevs; k++) {
+		const struct pt_pci_dev *d = &c->h->devs[c->p->devs[k]];
+
+		for (size_t m = 0; m < d->nmodules; m++) {
+			const char *name = d->modules[m].name;
+
+			if (pt_modprobe_name_eq(name, "vfio_pci") ||
+			    d->modules[m].builtin == PT_YES)
+				continue;
+			if (!pt_strv_contains(out, name))
+				oom_if(c, pt_strv_push(out, name));
+		}
+	}
+	pt_strv_sort(out);
+}
+
+static void user_vfio_options(struct ctx *c)
+{
+	const struct pt_modprobe_set *set = &c->h->modprobe;
+
+	for (size_t i = 0; i < set->n_confs; i++) {
+		const struct pt_modprobe_conf *conf = &set->confs[i];
+
+		if (streq(conf->file, PT_PLAN_MODPROBE))
+			continue;
+		for (size_t k = 0; k < conf->n_cmds; k++) {
+			const struct pt_modprobe_cmd *cmd = &conf->cmds[k];
+
+			if (cmd->kind != PT_MODPROBE_OPTIONS ||
+			    !pt_modprobe_name_eq(cmd->module, "vfio_pci"))
+				continue;
+			pushf(c, &c->p->notes,
+			      "conflict: %s:%u already sets vfio-pci options (%s); passthru never "
+			      "overwrites a user's file: merge it into %s or remove the line (with "
+			      "two "
+			      "ids= lists the kernel keeps the last one, here %s's, FACTS §4.2)",
+			      conf->file, cmd->line, cmd->raw, PT_PLAN_MODPROBE,
+			      strcmp(base(conf->file), base(PT_PLAN_MODPROBE)) > 0
+				      ? conf->file
+				      : PT_PLAN_MODPROBE);
+		}
+	}
+}
+
+static void binding(struct ctx *c, struct tokens *t)
+{
+	const struct pt_host *h = c->h;
+	bool builtin = h->builtin_known && pt_modbuiltin_has(&h->builtin, "vfio_pci");
+	struct pt_strbuf idl = {0}, body = {0}, line = {0};
+	struct pt_strv mods = {0};
+	const struct pt_raw_file *f;
+	size_t nreasons = c->p->nreasons;
+	bool ok;
+
+	ids(c, &idl);
+	if (builtin) {
+		if (idl.len) {
+			pt_strbuf_printf(&line, "vfio-pci.ids=%s", idl.buf);
+			token(c, t, pt_strbuf_str(&line),
+			      "vfio-pci is built into this kernel (modules.builtin): modprobe.d "
+			      "options never reach it, only the command line does (FACTS §4.1)");
+		}
+		pt_strbuf_done(&line);
+		pt_strbuf_done(&idl);
+		return;
+	}
+	f = raw(c, PT_PLAN_MODPROBE, &ok);
+	if (!ok)
+		goto out;
+	user_vfio_options(c);
+	pt_strbuf_puts(&body, "# Written by passthru: devices for vfio-pci at boot.\n");
+	if (idl.len) {
+		pt_strbuf_printf(&line, "options vfio-pci ids=%s", idl.buf);
+		pt_strbuf_printf(&body, "%s\n", line.buf);
+		reason(c, PT_PLAN_MODPROBE, line.buf,
+		       "vfio-pci claims these vendor:device IDs when it loads; no device that "
+		       "stays "
+		       "with the host has them (FACTS §4.1)");
+	}
+	claimers(c, &mods);
+	for (size_t i = 0; i < mods.n; i++) {
+		struct pt_modprobe_refs refs = {0};
+		const struct pt_modprobe_ref *first = NULL;
+
+		oom_if(c,
+		       pt_modprobe_set_find(&h->modprobe, PT_MODPROBE_SOFTDEP, mods.v[i], &refs));
+		for (size_t r = 0; r < refs.n && !first; r++)
+			if (refs.v[r].effective)
+				first = &refs.v[r];
+		if (first && !streq(first->conf->file, PT_PLAN_MODPROBE)) {
+			if (pre_has_vfio(first->cmd)) {
+				pt_modprobe_refs_done(&refs);
+				continue;
+			}
+			pushf(c, &c->p->notes,
+			      "%s:%u has a softdep for %s and kmod uses only the first one: the "
+			      "softdep below has no effect until that line lists vfio-pci under "
+			      "pre:",
+			      first->conf->file, first->cmd->line, mods.v[i]);
+		}
+		pt_modprobe_refs_done(&refs);
+		pt_strbuf_reset(&line);
+		pt_strbuf_printf(&line, "softdep %s pre: vfio-pci", mods.v[i]);
+		pt_strbuf_printf(&body, "%s\n", line.buf);
+		reason(c, PT_PLAN_MODPROBE, line.buf,
+		       "%s would claim a device of the set (its module alias matches); loading "
+		       "vfio-pci first lets vfio-pci win (FACTS §4.1, §4.3); a softdep, not a "
+		       "blacklist: other devices may still need %s",
+		       mods.v[i], mods.v[i]);
+	}
+	if (c->p->nreasons == nreasons || !edit(c, f, PT_PLAN_MODPROBE, body.buf, body.len)) {
+		/* Nothing to say, or the file already says it: no reasons for an unchanged file. */
+		for (size_t i = nreasons; i < c->p->nreasons; i++) {
+			free(c->p->reasons[i].path);
+			free(c->p->reasons[i].line);
+			free(c->p->reasons[i].why);
+		}
+		c->p->nreasons = nreasons;
+	} else {
+		c->initramfs = true;
+	}
+out:
+	pt_strv_done(&mods);
+	pt_strbuf_done(&line);
+	pt_strbuf_done(&body);
+	pt_strbuf_done(&idl);
+}
+
+/* ---- modules (FACTS §4.3) ---- */
+
+static void modules(struct ctx *c)
+{
+	const struct pt_host *h = c->h;
+	const char *all[] = {"vfio", "vfio_iommu_type1", "vfio_pci", "vfio_virqfd"};
+	size_t nall = h->virqfd_indexed == PT_YES ? 4 : 3; /* vfio_virqfd: merged in 6.2 */
+	struct pt_strbuf load = {0}, init = {0};
+	const struct pt_raw_file *f;
+	struct pt_modlist list = {0};
+	bool ok;
+
+	/* modules-load.d: ours, whole. */
+	f = raw(c, PT_PLAN_MODULES_LOAD, &ok);
+	if (ok) {
+		pt_strbuf_puts(&load, "# Written by passthru: the VFIO modules, loaded at boot.\n");
+		for (size_t i = 0; i < nall; i++)
+			if (!(h->builtin_known && pt_modbuiltin_has(&h->builtin, all[i])))
+				pt_strbuf_printf(&load, "%s\n", all[i]);
+		if (edit(c, f, PT_PLAN_MODULES_LOAD, load.buf, load.len))
+			for (size_t i = 0; i < nall; i++)
+				reason(c, PT_PLAN_MODULES_LOAD, all[i],
+				       "loaded by systemd-modules-load after the initramfs: keeps "
+				       "VFIO there when the initramfs is rebuilt without it");
+	}
+	/* initramfs-tools/modules: the user's; append what is missing. */
+	f = raw(c, PT_PLAN_INITRAMFS_MODULES, &ok);
+	if (!ok)
+		goto out;
+	if (f->data)
+		oom_if(c, pt_modlist_parse(f->data, f->len, PT_MODLIST_SHELL, &list));
+	if (f->data)
+		pt_strbuf_append(&init, f->data, f->len);
+	if (init.len && init.buf[init.len - 1] != '\n')
+		pt_strbuf_putc(&init, '\n');
+	size_t mark = init.len;
+
+	for (size_t i = 0; i < nall; i++) {
+		if (pt_modlist_find(&list, all[i]) ||
+		    (h->builtin_known && pt_modbuiltin_has(&h->builtin, all[i])))
+			continue;
+		pt_strbuf_printf(&init, "%s\n", all[i]);
+	}
+	if (init.len > mark && edit(c, f, PT_PLAN_INITRAMFS_MODULES, init.buf, init.len)) {
+		for (size_t i = 0; i < nall; i++)
+			if (!pt_modlist_find(&list, all[i]) &&
+			    !(h->builtin_known && pt_modbuiltin_has(&h->builtin, all[i])))
+				reason(c, PT_PLAN_INITRAMFS_MODULES, all[i],
+				       "force-loaded inside the initramfs, before udev coldplug "
+				       "loads a device's own driver (FACTS §4.3)%s",
+				       streq(all[i], "vfio_virqfd")
+					       ? "; this kernel still has vfio_virqfd (< 6.2)"
+					       : "");
+		c->initramfs = true;
+	}
+out:
+	pt_modlist_done(&list);
+	pt_strbuf_done(&load);
+	pt_strbuf_done(&init);
+}
+
+int pt_plan_build(const struct pt_host *h, const struct pt_plan_request *req, struct pt_plan *ret)
+{
+	struct ctx c = {h, req, ret, NULL, 0, false, NULL};
+	struct tokens t = {0};
+	long idx = pt_host_dev_index(h, &req->slot);
+	int e;
+
+	*ret = (struct pt_plan){0};
+	if (idx < 0)
+		return -ENODEV;
+	if ((e = devices(&c, (size_t)idx)) < 0)
+		goto fail;
+	guards(&c, (size_t)idx);
+	iommu_tokens(&c, &t);
+	binding(&c, &t);
+	modules(&c);
+	cmdline(&c, &t);
+	if (c.initramfs)
+		command(&c,
+			"the initramfs carries modprobe.d and /etc/initramfs-tools/modules: "
+			"rebuild "
+			"it for every installed kernel (FACTS §4.3)",
+			(const char *const[]){"update-initramfs", "-u", "-k", "all", NULL});
+	if (c.boot_cmd && streq(c.boot_cmd, "update-grub"))
+		command(&c,
+			"regenerates /boot/grub/grub.cfg from /etc/default/grub and its drop-ins",
+			(const char *const[]){"update-grub", NULL});
+	else if (c.boot_cmd)
+		command(&c,
+			"copies the kernel command line to the loader entries on every ESP "
+			"proxmox-boot-tool manages (FACTS §3)",
+			(const char *const[]){"proxmox-boot-tool", "refresh", NULL});
+	for (size_t i = 0; i < t.n; i++) {
+		free(t.v[i].text);
+		free(t.v[i].why);
+	}
+	e = c.err;
+fail:
+	free(c.in_set);
+	if (e < 0)
+		pt_plan_done(ret);
+	return e;
+}
+
+void pt_plan_done(struct pt_plan *p)
+{
+	free(p->devs);
+	pt_txn_done(&p->txn);
+	for (size_t i = 0; i < p->ncmds; i++) {
+		pt_strv_done(&p->cmds[i].argv);
+		free(p->cmds[i].why);
+	}
+	free(p->cmds);
+	for (size_t i = 0; i < p->nreasons; i++) {
+		free(p->reasons[i].path);
+		free(p->reasons[i].line);
+		free(p->reasons[i].why);
+	}
+	free(p->reasons);
+	pt_strv_done(&p->notes);
+	pt_strv_done(&p->refusals);
+	*p = (struct pt_plan){0};
+}

@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The planner: the complete change set that gives a slot (every function, every endpoint of
+ * its IOMMU group) to vfio-pci at boot. Pure: host model in, a transaction of file edits, the
+ * commands to run afterwards and a reason for every line out. Nothing is written.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "edit/edit.h"
+#include "model/host.h"
+#include "util/strv.h"
+
+struct pt_plan_request {
+	struct pt_bdf slot;   /* any function of the slot */
+	bool override_guards; /* plan anyway when the set holds a device the host needs */
+	bool iommu_pt;	      /* also add iommu=pt (only on request) */
+};
+
+/* One command to run after the files are written: argv, no shell. */
+struct pt_plan_cmd {
+	struct pt_strv argv;
+	char *why;
+};
+
+/* Why a line is in a file. */
+struct pt_plan_reason {
+	char *path;
+	char *line;
+	char *why;
+};
+
+struct pt_plan {
+	size_t *devs; /* the devices handed over: indices into pt_host.devs, address order */
+	size_t ndevs;
+	struct pt_txn txn;
+	struct pt_plan_cmd *cmds;
+	size_t ncmds;
+	struct pt_plan_reason *reasons;
+	size_t nreasons;
+	struct pt_strv notes;	 /* what the user must know: conflicts, what the plan leaves */
+	struct pt_strv refusals; /* guards: the set holds something the host needs */
+	bool refused;		 /* refusals and not overridden */
+};
+
+/* Returns 0, -ENODEV (no such slot), -ENOMEM. */
+int pt_plan_build(const struct pt_host *h, const struct pt_plan_request *req, struct pt_plan *ret);
+void pt_plan_done(struct pt_plan *p);
