@@ -483,14 +483,81 @@ static void test_syntax_errors(void **state)
 	expect_error("while true; do :; fi\n", 1);
 	expect_error("if true; then :; fi foo\n", 1);
 	expect_error("echo (\n", 1);
-	expect_error("f() A=1\n", 1);
+	expect_error("f-g() { :; }\n", 1);
+	expect_error("if true; fi\n", 1);
+	expect_error("while true; done\n", 1);
+	expect_error("{ }\n", 1);
+	expect_error("for x in a; echo; done\n", 1);
+	expect_error("; A=1\n", 1);
+	expect_error("A=1 && && B=2\n", 1);
+	expect_error("case x in\na\n) ;; esac\n", 2);
+	expect_error("case x in a b) ;; esac\n", 1);
+	expect_error("A=${B:}\n", 1);
+	/* The quote after the name is taken as the (bad) operator: the second one is unclosed. */
+	expect_error("A=${B'}'\n", 1);
+	expect_error("A=${B:-${C}\n", 1);
 	expect_error("true &&\n", 2);
 	expect_error("echo >\n", 1);
 	expect_error("case x in a) :;;\n", 1);
+	expect_error("! ! true\n", 1);
+	expect_error("true | ! false\n", 1);
+	expect_error("echo >1>x\n", 1);
 
 	/* An embedded NUL is rejected with its line. */
 	assert_int_equal(pt_shellvars_parse("A=1\nB=\0\n", 7, "n", &doc, &line), -EINVAL);
 	assert_int_equal(line, 2);
+}
+
+/* Corner cases checked against dash 0.5.12 (Debian 12's /bin/sh) with dash -n and by running. */
+static void test_dash_corners(void **state)
+{
+	struct pt_shellvars_doc doc;
+	struct pt_shellvars_env env = {0};
+	const struct pt_shellvars_item *it;
+
+	/*
+	 * A malformed ${...} is no syntax error to dash but "Bad substitution" when it runs, which
+	 * ends the sourcing shell: update-grub fails. The word still runs to the matching '}'.
+	 */
+	it = eval_one("X=${A B}\nY=${U:}}\nZ=${[x}\n", &doc, &env, "X");
+	assert_true(it->flags & PT_SHELLVARS_BADSUBST);
+	assert_null(it->value);
+	assert_true(pt_shellvars_find_last(&doc, "Y")->flags & PT_SHELLVARS_BADSUBST);
+	assert_true(pt_shellvars_find_last(&doc, "Z")->flags & PT_SHELLVARS_BADSUBST);
+	pt_shellvars_env_done(&env);
+	pt_shellvars_done(&doc);
+
+	/* $$ is one parameter: "{A}" after it is text, not an expansion. */
+	it = eval_one("X=\"$${A\"\n", &doc, &env, "X");
+	assert_true(it->flags & PT_SHELLVARS_SPECIAL);
+	pt_shellvars_env_done(&env);
+	pt_shellvars_done(&doc);
+
+	/* Line continuations go before '$' is looked at: "$\<newline>A" is $A. */
+	it = eval_one("A=1\nX=\"<$\\\nA>\"\n", &doc, &env, "X");
+	assert_string_equal(it->value, "<1>");
+	pt_shellvars_env_done(&env);
+	pt_shellvars_done(&doc);
+
+	/* Inside "...", the pattern of ${V%...} is in unquoted syntax: the "'" opens a quote. */
+	assert_int_equal(pt_shellvars_parse("X=\"${U%'}\"\n", 11, "p", &doc, NULL), -EINVAL);
+	/* ...but the word of ${V-...} is not. */
+	parse_ok("X=\"${U-'}\"\n", "p", &doc);
+	pt_shellvars_done(&doc);
+
+	/* dash accepts a simple command as a function body. */
+	parse_ok("f() GRUB_X=1\nGRUB_Y=2\n", "f", &doc);
+	assert_int_equal(doc.n, 3);
+	assert_true(doc.items[0].flags & PT_SHELLVARS_FUNCDEF);
+	assert_true(doc.items[1].flags & PT_SHELLVARS_FUNCTION);
+	assert_int_equal(doc.items[2].flags, 0);
+	pt_shellvars_done(&doc);
+
+	/* In a here-document delimiter '$' is not special. */
+	parse_ok("cat <<$EOF\nGRUB_X=1\n$EOF\nGRUB_Y=2\n", "h", &doc);
+	assert_int_equal(doc.n, 2);
+	assert_string_equal(doc.items[1].name, "GRUB_Y");
+	pt_shellvars_done(&doc);
 }
 
 static void test_not_nul_terminated(void **state)
@@ -602,6 +669,7 @@ int main(void)
 		cmocka_unit_test(test_barriers_and_unset),
 		cmocka_unit_test(test_heredoc_and_compound_layout),
 		cmocka_unit_test(test_syntax_errors),
+		cmocka_unit_test(test_dash_corners),
 		cmocka_unit_test(test_not_nul_terminated),
 		cmocka_unit_test(test_quote_roundtrip),
 		cmocka_unit_test(test_replace_value),

@@ -74,6 +74,7 @@ struct scan {
 	unsigned line; /* line of s[p] */
 	unsigned err_line;
 	unsigned depth;
+	bool eofmark; /* a here-document delimiter: '$' and '`' are not special (dash CHKEOFMARK) */
 };
 
 static void sc_adv(struct scan *sc)
@@ -121,6 +122,8 @@ static int skip_bquote(struct scan *sc)
 	unsigned line = sc->line;
 
 	sc->p++;
+	if (sc->eofmark)
+		return 0;
 	while (sc->p < sc->len) {
 		char c = sc->s[sc->p];
 
@@ -166,46 +169,83 @@ static int skip_dquote(struct scan *sc)
 	return sc_fail(sc, line);
 }
 
-static char sc_peek(const struct scan *sc)
+/* Line continuations vanish before tokenising (XCU 2.2.1), also between '$' and its name. */
+static void eat_bnl(struct scan *sc)
 {
+	while (sc->p + 1 < sc->len && sc->s[sc->p] == '\\' && sc->s[sc->p + 1] == '\n') {
+		sc->p += 2;
+		sc->line++;
+	}
+}
+
+static char sc_peek(struct scan *sc)
+{
+	eat_bnl(sc);
 	return sc->p < sc->len ? sc->s[sc->p] : '\0';
 }
 
 /*
- * After "${", what dash 0.5.12 reads before the word (parser.c parsesub): a parameter (a name,
- * digits or one special character; after '#' the one whose length is taken) and, after a ':',
- * one more character as the operator, whatever it is. Nothing here is a syntax error: a
- * malformed expansion ("${A B}", "${A:x}") fails only when it runs ("Bad substitution"), which
- * the evaluator flags. Only the closing '}' is required, so "${A:}" lacks one.
+ * After "${", what dash reads before the word (parser.c parsesub): the parameter (a name,
+ * digits, one special character, or '#' and the parameter whose length is taken), then one
+ * character as the operator: '}' ends "${NAME}" there; ':' takes the next character too,
+ * whatever it is (so "${A:}" still needs a '}'); '%' and '#' may be doubled. Any other character
+ * is consumed and dropped: dash only says "Bad substitution" when the line runs.
  */
-static void skip_param_head(struct scan *sc)
-{
-	char c = sc_peek(sc);
-	bool length = false;
+enum head {
+	HEAD_CLOSED,  /* "${NAME}": the closing '}' was consumed */
+	HEAD_WORD,    /* a word up to the matching '}' follows */
+	HEAD_PATTERN, /* a pattern (after % %% # ##): unquoted syntax even inside "..." */
+};
 
-	if (c == '#') {
-		sc->p++;
-		c = sc_peek(sc);
-		if (c == '}')
-			return; /* ${#} is $# */
-		length = true;
-	}
+static enum head skip_param_head(struct scan *sc)
+{
+	char c = sc_peek(sc), c2, c3;
+
 	if (is_name_start(c)) {
 		while (is_name_char(sc_peek(sc)))
 			sc->p++;
 	} else if (is_digit(c)) {
 		while (is_digit(sc_peek(sc)))
 			sc->p++;
+	} else if (c == '#') {
+		sc->p++;
+		c2 = sc_peek(sc);
+		if (is_name_char(c2)) {
+			/* ${#NAME}: a length; whatever follows is the word */
+			while (is_digit(c2) ? is_digit(sc_peek(sc)) : is_name_char(sc_peek(sc)))
+				sc->p++;
+			return HEAD_WORD;
+		}
+		c3 = sc->p + 1 < sc->len ? sc->s[sc->p + 1] : '\0';
+		if (c2 != '}' && c3 == '}') {
+			sc_adv(sc); /* ${#@}: the length of a one-character parameter */
+			return HEAD_WORD;
+		}
+		/* otherwise $# and an operator: ${#}, ${##}, ${#-w} */
 	} else if (is_special_param(c)) {
 		sc->p++;
 	} else {
-		return;
+		return HEAD_WORD; /* "${[x}", "${ }": a bad substitution, the word still runs to '}'
+				   */
 	}
-	if (!length && sc_peek(sc) == ':') {
+	c = sc_peek(sc);
+	if (sc->p >= sc->len)
+		return HEAD_WORD;
+	if (c == '}') {
 		sc->p++;
+		return HEAD_CLOSED;
+	}
+	sc_adv(sc);
+	if (c == ':') {
+		eat_bnl(sc);
 		if (sc->p < sc->len)
 			sc_adv(sc);
+	} else if (c == '%' || c == '#') {
+		if (sc_peek(sc) == c)
+			sc->p++;
+		return HEAD_PATTERN;
 	}
+	return HEAD_WORD;
 }
 
 /*
@@ -220,7 +260,16 @@ static int skip_braces(struct scan *sc, bool in_dq)
 	if (++sc->depth > MAX_DEPTH)
 		return sc_fail(sc, line);
 	sc->p++;
-	skip_param_head(sc);
+	switch (skip_param_head(sc)) {
+	case HEAD_CLOSED:
+		sc->depth--;
+		return 0;
+	case HEAD_PATTERN:
+		in_dq = false; /* dash parses the pattern in base syntax: '...' quotes there */
+		break;
+	default:
+		break;
+	}
 	while (sc->p < sc->len) {
 		char c = sc->s[sc->p];
 
@@ -297,16 +346,24 @@ static int skip_parens(struct scan *sc)
 	return sc_fail(sc, line);
 }
 
-/* At '$'. Plain $NAME needs no skipping: its characters are ordinary word characters. */
+/*
+ * At '$'. Plain $NAME needs no skipping: its characters are ordinary word characters. A
+ * special parameter is consumed with its '$', so that "$${A}" is $$ followed by "{A}" text.
+ */
 static int skip_dollar(struct scan *sc, bool in_dq)
 {
 	sc->p++;
+	if (sc->eofmark)
+		return 0;
+	eat_bnl(sc);
 	if (sc->p >= sc->len)
 		return 0;
 	if (sc->s[sc->p] == '{')
 		return skip_braces(sc, in_dq);
 	if (sc->s[sc->p] == '(')
 		return skip_parens(sc);
+	if (is_special_param(sc->s[sc->p]))
+		sc->p++;
 	return 0;
 }
 
@@ -366,7 +423,7 @@ struct token {
 	enum op_kind op;
 	size_t start, end;
 	unsigned line, end_line;
-	bool io_number; /* digits right before '<' or '>': part of the redirection (XCU 2.10.1) */
+	bool io_number; /* a digit right before '<' or '>': part of the redirection (XCU 2.10.1) */
 };
 
 /* ---- Parser state ---- */
@@ -441,6 +498,8 @@ struct parser {
 	bool after_compound; /* a compound command just closed: only redirections may follow */
 	bool func_pending;   /* "name()" seen, its compound body not started yet */
 	bool need_cmd;	     /* after && || | a command must follow */
+	bool bang;	     /* the current pipeline started with '!' */
+	bool after_pipe;     /* right after '|': no '!' allowed */
 	bool and_or_cond;    /* the current pipeline follows && or || */
 	bool pipe_seen;	     /* the current pipeline has a '|' */
 	size_t list_first;   /* first item of the current and-or list */
@@ -618,16 +677,16 @@ static int next_token(struct parser *ps, struct token *t)
 		return 0;
 	}
 	t->type = T_WORD;
+	sc->eofmark = ps->expect_heredoc;
 	r = scan_word(sc);
+	sc->eofmark = false;
 	if (r < 0)
 		return r;
 	t->end = sc->p;
-	if (sc->p < sc->len && (sc->s[sc->p] == '<' || sc->s[sc->p] == '>')) {
+	/* dash takes exactly one unquoted digit before '<' or '>' as the descriptor. */
+	if (sc->p < sc->len && (sc->s[sc->p] == '<' || sc->s[sc->p] == '>') &&
+	    t->end == t->start + 1 && is_digit(sc->s[t->start]))
 		t->io_number = true;
-		for (size_t i = t->start; i < t->end; i++)
-			if (!is_digit(sc->s[i]))
-				t->io_number = false;
-	}
 	/* The word may end in a backslash-newline; its last byte is then on the previous line. */
 	t->end_line = sc->line - (sc->s[t->end - 1] == '\n' ? 1 : 0);
 	return 0;
@@ -755,7 +814,7 @@ static int add_assign(struct parser *ps, const struct token *t, size_t eq, unsig
 
 static void sc_begin(struct parser *ps, const struct token *t)
 {
-	ps->need_cmd = false;
+	ps->need_cmd = ps->after_pipe = false;
 	if (!ps->sc_active) {
 		ps->sc_active = true;
 		ps->sc_have_name = false;
@@ -770,6 +829,9 @@ static void sc_begin(struct parser *ps, const struct token *t)
 	ps->sc_end_line = t->end_line;
 }
 
+static void pop_ctx(struct parser *ps);
+static struct ctx *top_ctx(struct parser *ps);
+
 /* A command completed in the innermost construct's current part. */
 static void note_command(struct parser *ps)
 {
@@ -777,7 +839,7 @@ static void note_command(struct parser *ps)
 		ps->ctx[ps->n_ctx - 1].cmds++;
 }
 
-static int end_simple_command(struct parser *ps)
+static int finish_simple_command(struct parser *ps)
 {
 	struct pt_shellvars_item *it;
 	const struct token *nm = &ps->sc_name;
@@ -833,6 +895,20 @@ static int end_simple_command(struct parser *ps)
 	return 0;
 }
 
+static int end_simple_command(struct parser *ps)
+{
+	bool was_active = ps->sc_active;
+	int r = finish_simple_command(ps);
+	struct ctx *c = top_ctx(ps);
+
+	/* dash also takes a simple command as a function body: "f() echo hi". */
+	if (was_active && c && c->kind == C_FUNC && c->state == 2) {
+		pop_ctx(ps);
+		note_command(ps);
+	}
+	return r;
+}
+
 static int end_pipeline(struct parser *ps)
 {
 	int r = end_simple_command(ps);
@@ -840,7 +916,7 @@ static int end_pipeline(struct parser *ps)
 	/* dash runs every command of a multi-command pipeline in a subshell. */
 	if (ps->pipe_seen)
 		mark_items(ps, ps->pipe_first, PT_SHELLVARS_SUBSHELL);
-	ps->pipe_seen = false;
+	ps->pipe_seen = ps->bang = false;
 	ps->pipe_first = ps->doc->n;
 	return r;
 }
@@ -891,7 +967,7 @@ static int push_ctx(struct parser *ps, enum ctx_kind kind, unsigned line)
 	ps->list_first = ps->pipe_first = ps->doc->n;
 	ps->and_or_cond = ps->pipe_seen = false;
 	ps->cmd_start = true;
-	ps->need_cmd = false;
+	ps->need_cmd = ps->bang = ps->after_pipe = false;
 	return 0;
 }
 
@@ -1038,7 +1114,10 @@ static int reserved_word(struct parser *ps, const struct token *t)
 	if (word_is(ps, t, "}"))
 		return close_ctx(ps, C_BRACE, t->line) ?: 1;
 	if (word_is(ps, t, "!")) {
-		ps->need_cmd = true;
+		/* Only once, at the start of a pipeline: "! ! a" and "a | ! b" are errors. */
+		if (ps->bang || ps->after_pipe)
+			return fail_at(ps, t->line);
+		ps->need_cmd = ps->bang = true;
 		return 1;
 	}
 	return 0;
@@ -1192,6 +1271,15 @@ static int handle_word(struct parser *ps, const struct token *t)
 	struct ctx *top = top_ctx(ps);
 	int r;
 
+	if (t->io_number) {
+		/* "2>x": part of a redirection; not where a target or delimiter is due ("> 1>x").
+		 */
+		if (ps->expect_redir || ps->expect_heredoc)
+			return fail_at(ps, t->line);
+		if (ps->sc_active)
+			sc_begin(ps, t);
+		return 0;
+	}
 	if (ps->expect_heredoc) {
 		if (ps->n_hd == ps->cap_hd) {
 			size_t cap = ps->cap_hd ? ps->cap_hd * 2 : 4;
@@ -1210,11 +1298,6 @@ static int handle_word(struct parser *ps, const struct token *t)
 	}
 	if (ps->expect_redir) {
 		ps->expect_redir = false;
-		if (ps->sc_active)
-			sc_begin(ps, t);
-		return 0;
-	}
-	if (t->io_number) {
 		if (ps->sc_active)
 			sc_begin(ps, t);
 		return 0;
@@ -1239,8 +1322,12 @@ static int handle_word(struct parser *ps, const struct token *t)
 		return r < 0 ? r : 0;
 	}
 	if (ps->cmd_start && !ps->sc_active) {
-		if (ps->func_pending && !is_compound_opener(ps, t))
-			return fail_at(ps, t->line);
+		if (ps->func_pending && !is_compound_opener(ps, t)) {
+			/* A simple command as the body: dash accepts it (POSIX does not). */
+			top->state = 2;
+			ps->func_pending = false;
+			return simple_command_word(ps, t);
+		}
 		r = reserved_word(ps, t);
 		if (r != 0)
 			return r < 0 ? r : 0;
@@ -1352,7 +1439,7 @@ static int handle_op(struct parser *ps, const struct token *t)
 		ps->cmd_start = true;
 		ps->after_compound = false;
 		ps->linebreak_ok = true;
-		ps->need_cmd = true;
+		ps->need_cmd = ps->after_pipe = true;
 		return r;
 	case OP_LPAREN:
 		if (ps->cmd_start && !ps->sc_active)
@@ -1420,9 +1507,12 @@ static int run_parser(struct parser *ps)
 			if (ps->expect_redir || ps->expect_heredoc || ps->expect_func_rparen ||
 			    ps->linebreak_ok || ps->need_cmd || ps->for_state)
 				return fail_at(ps, t.line);
+			r = end_list(ps, false);
+			if (r < 0)
+				return r;
 			if (ps->n_ctx)
 				return fail_at(ps, ps->ctx[ps->n_ctx - 1].line);
-			return end_list(ps, false);
+			return 0;
 		case T_NEWLINE:
 			r = handle_newline(ps, &t);
 			break;
@@ -1898,11 +1988,52 @@ static size_t ex_run(struct expander *ex, size_t i, size_t end, enum ex_mode mod
 	return i;
 }
 
+/*
+ * The value with its line continuations removed, as the shell sees it (XCU 2.2.1): every
+ * backslash-newline outside single quotes goes, so "$\<newline>A" is $A. NULL on ENOMEM.
+ */
+static char *cook_value(const char *s, size_t n, size_t *ret_len)
+{
+	char *r = malloc(n + 1);
+	size_t o = 0;
+	bool sq = false, dq = false;
+
+	if (!r)
+		return NULL;
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+
+		if (sq) {
+			sq = c != '\'';
+		} else if (c == '\\' && i + 1 < n) {
+			if (s[i + 1] == '\n') {
+				i++;
+				continue;
+			}
+			r[o++] = c;
+			c = s[++i]; /* the escaped character is copied below */
+		} else if (c == '\'' && !dq) {
+			sq = true;
+		} else if (c == '"') {
+			dq = !dq;
+		}
+		r[o++] = c;
+	}
+	r[o] = '\0';
+	*ret_len = o;
+	return r;
+}
+
 static unsigned static_flags(const struct pt_shellvars_doc *doc, size_t start, size_t end)
 {
-	struct expander ex = {.s = doc->text};
+	size_t n;
+	char *cooked = cook_value(doc->text + start, end - start, &n);
+	struct expander ex = {.s = cooked};
 
-	ex_run(&ex, start, end, M_WORD);
+	if (!cooked)
+		return 0;
+	ex_run(&ex, 0, n, M_WORD);
+	free(cooked);
 	return ex.flags;
 }
 
@@ -1910,15 +2041,20 @@ static int eval_assign(struct pt_shellvars_doc *doc, struct pt_shellvars_item *i
 		       struct pt_shellvars_env *env)
 {
 	struct pt_strbuf sb = {0};
+	size_t n;
+	char *cooked = cook_value(doc->text + it->value_start, it->end - it->value_start, &n);
 	struct expander ex = {
-		.s = doc->text,
+		.s = cooked,
 		.env = env,
 		.out = &sb,
 		.split_check = it->flags & PT_SHELLVARS_EXPORT,
 	};
 	const struct pt_shellvars_var *old;
 
-	ex_run(&ex, it->value_start, it->end, M_WORD);
+	if (!cooked)
+		return -ENOMEM;
+	ex_run(&ex, 0, n, M_WORD);
+	free(cooked);
 	if (ex.err) {
 		pt_strbuf_done(&sb);
 		return ex.err;

@@ -101,11 +101,23 @@ struct pt_shellvars_doc {
 };
 
 /*
- * Parses buf[0..len). Returns 0; -EINVAL on a syntax error dash would also reject (unterminated
- * quote or $(, ${, `; unbalanced if/fi, do/done, case/esac, { }, ( ); a word after "fi"; an
- * embedded NUL), with *ret_err_line set to the 1-based line where the offending construct starts;
- * or -ENOMEM. On failure *ret is left empty. Limitation: a case pattern's ')' inside $(...) ends
- * the substitution early (we count parentheses).
+ * Parses buf[0..len). Returns 0, -ENOMEM, or -EINVAL with *ret_err_line set to the 1-based line
+ * of the offending token or of the construct left open, for what dash 0.5.12 rejects as a syntax
+ * error before running anything (so grub-mkconfig would stop): an unterminated quote, $(, ${ or
+ * `; a missing '}' ("${A:}" needs two); if/then/elif/else/fi, while/until/for/do/done,
+ * case/in/esac, { } and ( ) out of order, unbalanced or with an empty part ("if a; fi", "{ }");
+ * a word between a for header and "do"; a word after a closing keyword ("fi x"); ';' '&' '&&'
+ * '||' '|' without a command before them, or '&&' '||' '|' without one after; a case pattern
+ * list split by a newline or missing its '|'; a function name that is not a valid name; a
+ * redirection without its target; more than 64 nested quotes/substitutions; a NUL byte.
+ *
+ * Checked against dash -n on ~4,000 fuzz-grown inputs (no input dash accepts is rejected except
+ * for the nesting limit). Not checked, unlike dash: syntax inside $(...) and `...` (we only find
+ * their end, by counting parentheses, so a case pattern "x)" inside $( ) ends it early) and
+ * inside unquoted here-document bodies (dash parses their $ expansions).
+ *
+ * Malformed ${...} ("${A B}", "${A:x}") is not a syntax error to dash either but "Bad
+ * substitution" when it runs: PT_SHELLVARS_BADSUBST after pt_shellvars_eval().
  */
 int pt_shellvars_parse(const char *buf, size_t len, const char *file_label,
 		       struct pt_shellvars_doc *ret, unsigned *ret_err_line);
