@@ -198,13 +198,10 @@ int pt_facts_boot_disks(struct pt_root *r, struct pt_host *h)
 	struct walk w = {.r = r, .h = h};
 	char *buf = NULL;
 	size_t len;
-	int e = pt_root_read_file(r, "/proc/mounts", MOUNTS_MAX, &buf, &len);
+	int e = pt_facts_read(r, h, "/proc/mounts", MOUNTS_MAX, &buf, &len);
 
-	if (e < 0) {
-		if (e != -ENOENT && e != -ENOTDIR && e != -EACCES && e != -EPERM)
-			pt_facts_problem(h, "/proc/mounts", strerror(-e));
+	if (e < 0)
 		return 0;
-	}
 	e = pt_mounts_parse(buf, len, &mounts);
 	free(buf);
 	if (e < 0)

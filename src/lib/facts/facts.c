@@ -15,14 +15,27 @@ void pt_facts_problem(struct pt_host *h, const char *path, const char *why)
 		pt_strbuf_done(&sb);
 }
 
+/* Missing and unreadable files are ordinary (old kernels, non-root): "unknown", quietly. */
+static void note_failure(struct pt_host *h, const char *path, int e, const char *too_large)
+{
+	if (e < 0 && e != -ENOENT && e != -EACCES && e != -EPERM && e != -ENOTDIR)
+		pt_facts_problem(h, path, e == -EFBIG ? too_large : strerror(-e));
+}
+
+int pt_facts_read(struct pt_root *r, struct pt_host *h, const char *path, size_t max, char **ret,
+		  size_t *ret_len)
+{
+	int e = pt_root_read_file(r, path, max, ret, ret_len);
+
+	note_failure(h, path, e, "too large");
+	return e;
+}
+
 int pt_facts_attr(struct pt_root *r, struct pt_host *h, const char *path, char **ret)
 {
 	int e = pt_root_read_attr(r, path, ret);
 
-	/* Missing and unreadable attributes are ordinary (old kernels, non-root): "unknown". */
-	if (e < 0 && e != -ENOENT && e != -EACCES && e != -EPERM && e != -ENOTDIR)
-		pt_facts_problem(h, path,
-				 e == -EFBIG ? "too large for an attribute" : strerror(-e));
+	note_failure(h, path, e, "too large for an attribute");
 	return e;
 }
 

@@ -31,5 +31,8 @@ int pt_facts_plan_files(struct pt_root *r, struct pt_host *h);
 
 /* Records "path: why" in h->problems (facts never print). */
 void pt_facts_problem(struct pt_host *h, const char *path, const char *why);
+/* Reads a file of at most max bytes; -ENOENT and friends quietly, other failures noted. */
+int pt_facts_read(struct pt_root *r, struct pt_host *h, const char *path, size_t max, char **ret,
+		  size_t *ret_len);
 /* Reads an attribute; -ENOENT and friends are returned quietly, other failures noted. */
 int pt_facts_attr(struct pt_root *r, struct pt_host *h, const char *path, char **ret);

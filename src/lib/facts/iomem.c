@@ -32,14 +32,11 @@ int pt_facts_iomem(struct pt_root *r, struct pt_host *h)
 	struct pt_iomem m;
 	char *buf = NULL;
 	size_t len;
-	int e = pt_root_read_file(r, "/proc/iomem", IOMEM_MAX, &buf, &len);
+	int e = pt_facts_read(r, h, "/proc/iomem", IOMEM_MAX, &buf, &len);
 
 	h->iomem_known = PT_UNKNOWN;
-	if (e < 0) {
-		if (e != -ENOENT && e != -ENOTDIR && e != -EACCES && e != -EPERM)
-			pt_facts_problem(h, "/proc/iomem", strerror(-e));
+	if (e < 0)
 		return 0;
-	}
 	e = pt_iomem_parse(buf, len, &m);
 	free(buf);
 	if (e < 0)
