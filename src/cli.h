@@ -4,6 +4,7 @@
 
 #include <getopt.h>
 #include <stdbool.h>
+#include <stdio.h>
 
 #include "facts/facts.h"
 #include "root.h"
@@ -39,4 +40,13 @@ int pt_cmd_check(struct pt_cli *cli, int argc, char **argv);
 int pt_cmd_facts(struct pt_cli *cli, int argc, char **argv);
 int pt_cmd_list(struct pt_cli *cli, int argc, char **argv);
 int pt_cmd_plan(struct pt_cli *cli, int argc, char **argv);
+int pt_cmd_apply(struct pt_cli *cli, int argc, char **argv);
+int pt_cmd_undo(struct pt_cli *cli, int argc, char **argv);
+
+struct pt_host;
+struct pt_plan;
+/* The plan as `plan` prints it: devices, diffs, commands, reasons, notes, refusals. */
+int pt_cli_print_plan(const struct pt_host *h, const struct pt_plan *p, FILE *out);
+/* Asks "question [y/N]" on a terminal; without one, refuses unless --yes was given. */
+bool pt_cli_confirm(const struct pt_cli *cli, const char *cmd, bool yes, const char *question);
 int pt_cmd_snapshot(struct pt_cli *cli, int argc, char **argv);

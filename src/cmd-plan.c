@@ -35,7 +35,7 @@ static char *argv_text(const struct pt_plan_cmd *c)
 	return pt_strv_join(&c->argv, " ");
 }
 
-static int print_text(const struct pt_host *h, const struct pt_plan *p, FILE *out)
+int pt_cli_print_plan(const struct pt_host *h, const struct pt_plan *p, FILE *out)
 {
 	struct pt_strbuf sb = {0};
 	int e;
@@ -196,7 +196,7 @@ int pt_cmd_plan(struct pt_cli *cli, int argc, char **argv)
 	} else if (e < 0) {
 		fprintf(stderr, "%s: plan: %s\n", cli->prog, strerror(-e));
 	} else {
-		e = json ? print_json(&h, &p, stdout) : print_text(&h, &p, stdout);
+		e = json ? print_json(&h, &p, stdout) : pt_cli_print_plan(&h, &p, stdout);
 		if (e < 0)
 			fprintf(stderr, "%s: plan: %s\n", cli->prog, strerror(-e));
 	}

@@ -22,6 +22,8 @@ static const struct command commands[] = {
 	{"facts", pt_cmd_facts, "print everything read about the host, as JSON"},
 	{"list", pt_cmd_list, "list PCI devices by IOMMU group"},
 	{"plan", pt_cmd_plan, "show the change set that gives a slot to vfio-pci (writes nothing)"},
+	{"apply", pt_cmd_apply, "make the planned changes, journaled and undoable"},
+	{"undo", pt_cmd_undo, "restore the exact bytes the last apply replaced"},
 	{"snapshot", pt_cmd_snapshot, "save what passthru reads about this host to an archive"},
 };
 

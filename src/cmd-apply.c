@@ -1,0 +1,340 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * `passthru apply SLOT` and `passthru undo`: the plan made real through the journal
+ * (src/lib/edit): backups first, atomic writes, rollback on failure, exact-bytes undo.
+ * Refresh commands run with an argv, never a shell, and only on the live host.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "edit/diff.h"
+#include "edit/journal.h"
+#include "plan/plan.h"
+#include "util/run.h"
+
+bool pt_cli_confirm(const struct pt_cli *cli, const char *cmd, bool yes, const char *question)
+{
+	char answer[16];
+
+	if (yes)
+		return true;
+	if (!isatty(STDIN_FILENO)) {
+		fprintf(stderr, "%s: %s: not a terminal: nothing changed; run again with --yes\n",
+			cli->prog, cmd);
+		return false;
+	}
+	printf("%s [y/N] ", question);
+	fflush(stdout);
+	if (!fgets(answer, sizeof(answer), stdin))
+		return false;
+	return answer[0] == 'y' || answer[0] == 'Y';
+}
+
+/* Runs each command on the live host; under another root says they were not run. */
+static int run_commands(const struct pt_cli *cli, const struct pt_root *root,
+			char *const *const *argvs, size_t n, bool no_refresh)
+{
+	int failed = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		const char *name = argvs[i][0];
+		int rc;
+
+		if (no_refresh || pt_root_mode(root) != PT_ROOT_LIVE) {
+			printf("not run (%s): %s\n",
+			       no_refresh ? "--no-refresh" : "the root is not the running host",
+			       name);
+			continue;
+		}
+		printf("running: %s\n", name);
+		fflush(stdout);
+		rc = pt_run(argvs[i]);
+		if (rc != 0) {
+			fprintf(stderr, "%s: %s %s (%s)\n", cli->prog, name,
+				rc < 0 ? "could not start" : "failed",
+				rc < 0 ? strerror(-rc) : "see its output above");
+			failed = 1;
+		}
+	}
+	return failed;
+}
+
+static int parse_slot(const char *arg, struct pt_bdf *ret)
+{
+	char slot[64];
+
+	/* A slot ("01:00") means its function 0; any function names the same slot. */
+	snprintf(slot, sizeof(slot), "%s%s", arg, strchr(arg, '.') ? "" : ".0");
+	return pt_bdf_parse_user(slot, ret);
+}
+
+static void apply_help(void)
+{
+	fputs("Usage: passthru apply [OPTIONS] SLOT\n"
+	      "\n"
+	      "Make the changes `passthru plan SLOT` shows: each file is backed up to\n"
+	      "/var/lib/passthru/journal first, written atomically, and the whole set is rolled\n"
+	      "back if any write fails. Then the refresh commands run (update-grub,\n"
+	      "proxmox-boot-tool refresh, update-initramfs). `passthru undo` restores the exact\n"
+	      "bytes. Reboot, then `passthru check`.\n"
+	      "\n"
+	      "Options:\n"
+	      "  -y, --yes          do not ask (needed without a terminal)\n"
+	      "      --no-refresh   do not run the refresh commands\n"
+	      "      --force        apply even when the set holds a device the host needs\n"
+	      "      --iommu-pt     also add iommu=pt\n"
+	      "  -h, --help         show this help\n",
+	      stdout);
+}
+
+/* Builds the plan again on what is now on disk: nothing may be left to do. */
+static int confirm_applied(const struct pt_cli *cli, const struct pt_plan_request *req)
+{
+	struct pt_root *root;
+	struct pt_host h;
+	struct pt_plan p;
+	int e;
+
+	if (pt_cli_load_host(cli, &root, &h) < 0)
+		return -EIO;
+	e = pt_plan_build(&h, req, &p);
+	if (e >= 0) {
+		e = p.txn.n == 0 ? 0 : -EIO;
+		pt_plan_done(&p);
+	}
+	pt_host_done(&h);
+	pt_root_free(root);
+	return e;
+}
+
+static int apply_plan(struct pt_cli *cli, struct pt_root *root, const struct pt_host *h,
+		      const struct pt_plan *p, const struct pt_plan_request *req, bool yes,
+		      bool no_refresh)
+{
+	char **argvs[16], *id = NULL, *err = NULL;
+	size_t n = 0;
+	int e;
+
+	pt_cli_print_plan(h, p, stdout);
+	if (p->refused)
+		return PT_EXIT_FINDINGS;
+	if (!pt_cli_confirm(cli, "apply", yes, "\nApply these changes?"))
+		return PT_EXIT_ERROR;
+	e = pt_journal_commit(root, &p->txn, &id, &err);
+	if (e < 0) {
+		fprintf(stderr, "%s: apply: %s\n", cli->prog, err ? err : strerror(-e));
+		free(err);
+		return PT_EXIT_ERROR;
+	}
+	printf("\napplied: journal %s (passthru undo restores the exact bytes)\n", id);
+	free(id);
+	if (confirm_applied(cli, req) < 0)
+		fprintf(stderr, "%s: apply: re-reading the host shows changes still planned\n",
+			cli->prog);
+	for (size_t i = 0; i < p->ncmds && n < 16; i++)
+		argvs[n++] = p->cmds[i].argv.v;
+	return run_commands(cli, root, (char *const *const *)argvs, n, no_refresh) ? PT_EXIT_ERROR
+										   : PT_EXIT_OK;
+}
+
+int pt_cmd_apply(struct pt_cli *cli, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		PT_GLOBAL_LONGOPTS,
+		{"yes", no_argument, NULL, 'y'},
+		{"no-refresh", no_argument, NULL, 'N'},
+		{"force", no_argument, NULL, 'F'},
+		{"iommu-pt", no_argument, NULL, 'P'},
+		{},
+	};
+	struct pt_plan_request req = {0};
+	bool yes = false, no_refresh = false;
+	struct pt_root *root;
+	struct pt_host h;
+	struct pt_plan p;
+	int opt, e, rc;
+
+	while ((opt = getopt_long(argc, argv, "yh", longopts, NULL)) != -1) {
+		if (pt_cli_global_option(cli, opt, optarg))
+			continue;
+		switch (opt) {
+		case 'y':
+			yes = true;
+			break;
+		case 'N':
+			no_refresh = true;
+			break;
+		case 'F':
+			req.override_guards = true;
+			break;
+		case 'P':
+			req.iommu_pt = true;
+			break;
+		case 'h':
+			apply_help();
+			return PT_EXIT_OK;
+		default:
+			return pt_cli_usage_error(cli, "apply ", "invalid option");
+		}
+	}
+	if (optind + 1 != argc)
+		return pt_cli_usage_error(cli, "apply ",
+					  optind < argc ? "one SLOT only" : "missing SLOT");
+	if (parse_slot(argv[optind], &req.slot) < 0)
+		return pt_cli_usage_error(cli, "apply ", "'%s' is not a PCI address", argv[optind]);
+	if (pt_cli_load_host(cli, &root, &h) < 0)
+		return PT_EXIT_ERROR;
+	e = pt_plan_build(&h, &req, &p);
+	if (e < 0) {
+		fprintf(stderr, "%s: apply: %s\n", cli->prog,
+			e == -ENODEV ? "no such PCI device in this root" : strerror(-e));
+		rc = PT_EXIT_ERROR;
+	} else if (p.txn.n == 0 && !p.refused) {
+		printf("nothing to do: the host already has every change the plan for %s makes\n",
+		       argv[optind]);
+		pt_plan_done(&p);
+		rc = PT_EXIT_OK;
+	} else {
+		rc = apply_plan(cli, root, &h, &p, &req, yes, no_refresh);
+		pt_plan_done(&p);
+	}
+	pt_host_done(&h);
+	pt_root_free(root);
+	return rc;
+}
+
+/* The refresh a restored file needs, as apply's planner would run it (FACTS §3, §4.3). */
+static char **refresh_for(const char *path)
+{
+	static char *grub[] = {"update-grub", NULL};
+	static char *pbt[] = {"proxmox-boot-tool", "refresh", NULL};
+	static char *initramfs[] = {"update-initramfs", "-u", "-k", "all", NULL};
+
+	if (startswith(path, "/etc/default/grub"))
+		return grub;
+	if (streq(path, "/etc/kernel/cmdline"))
+		return pbt;
+	if (startswith(path, "/etc/modprobe.d/") || startswith(path, "/etc/initramfs-tools/") ||
+	    startswith(path, "/etc/modules"))
+		return initramfs;
+	return NULL;
+}
+
+static void undo_help(void)
+{
+	fputs("Usage: passthru undo [OPTIONS]\n"
+	      "\n"
+	      "Restore the exact bytes the last `passthru apply` replaced and remove the files it\n"
+	      "created, then run the refresh commands those files need.\n"
+	      "\n"
+	      "Options:\n"
+	      "  -y, --yes          do not ask (needed without a terminal)\n"
+	      "      --no-refresh   do not run the refresh commands\n"
+	      "  -h, --help         show this help\n",
+	      stdout);
+}
+
+/* Shows what undo will do: each edit of the journal, reversed. */
+static int show_undo(struct pt_root *root, const char *id, struct pt_txn *t)
+{
+	char *err = NULL;
+	int e = pt_journal_load(root, id, t, &err);
+
+	free(err);
+	if (e < 0)
+		return e;
+	printf("Undo journal %s:\n", id);
+	for (size_t i = 0; i < t->n; i++) {
+		const struct pt_edit *ed = &t->edits[i];
+		struct pt_strbuf sb = {0};
+
+		pt_diff_unified(ed->path, ed->new, ed->new_len, ed->old, ed->old_len, &sb);
+		fputs(pt_strbuf_str(&sb), stdout);
+		pt_strbuf_done(&sb);
+	}
+	return 0;
+}
+
+static int undo_refresh(const struct pt_cli *cli, const struct pt_root *root,
+			const struct pt_txn *t, bool no_refresh)
+{
+	char **argvs[4];
+	size_t n = 0;
+
+	for (size_t i = 0; i < t->n; i++) {
+		char **a = refresh_for(t->edits[i].path);
+		bool seen = false;
+
+		for (size_t k = 0; k < n; k++)
+			seen |= argvs[k] == a;
+		if (a && !seen && n < 4)
+			argvs[n++] = a;
+	}
+	return run_commands(cli, root, (char *const *const *)argvs, n, no_refresh);
+}
+
+int pt_cmd_undo(struct pt_cli *cli, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		PT_GLOBAL_LONGOPTS,
+		{"yes", no_argument, NULL, 'y'},
+		{"no-refresh", no_argument, NULL, 'N'},
+		{},
+	};
+	enum pt_journal_state state;
+	bool yes = false, no_refresh = false;
+	struct pt_txn t = {0};
+	struct pt_root *root;
+	char *id = NULL, *undone = NULL, *err = NULL, *msg;
+	int opt, e, rc = PT_EXIT_OK;
+
+	while ((opt = getopt_long(argc, argv, "yh", longopts, NULL)) != -1) {
+		if (pt_cli_global_option(cli, opt, optarg))
+			continue;
+		switch (opt) {
+		case 'y':
+			yes = true;
+			break;
+		case 'N':
+			no_refresh = true;
+			break;
+		case 'h':
+			undo_help();
+			return PT_EXIT_OK;
+		default:
+			return pt_cli_usage_error(cli, "undo ", "invalid option");
+		}
+	}
+	if (optind < argc)
+		return pt_cli_usage_error(cli, "undo ", "unexpected argument '%s'", argv[optind]);
+	e = pt_root_open(cli->root, &root, &msg);
+	if (e < 0) {
+		fprintf(stderr, "%s: cannot open root: %s\n", cli->prog, msg ? msg : strerror(-e));
+		free(msg);
+		return PT_EXIT_ERROR;
+	}
+	e = pt_journal_last(root, &id, &state);
+	if (e < 0 || !id) {
+		printf("nothing to undo: no applied change in the journal\n");
+	} else if (show_undo(root, id, &t) < 0 ||
+		   !pt_cli_confirm(cli, "undo", yes, "\nRestore these files?")) {
+		rc = PT_EXIT_ERROR;
+	} else if ((e = pt_journal_undo(root, &undone, &state, &err)) < 0) {
+		fprintf(stderr, "%s: undo: %s\n", cli->prog, err ? err : strerror(-e));
+		rc = PT_EXIT_ERROR;
+	} else {
+		printf("\nundone: journal %s%s\n", undone,
+		       state == PT_JOURNAL_PREPARED ? " (an interrupted apply)" : "");
+		rc = undo_refresh(cli, root, &t, no_refresh) ? PT_EXIT_ERROR : PT_EXIT_OK;
+	}
+	pt_txn_done(&t);
+	free(id);
+	free(undone);
+	free(err);
+	pt_root_free(root);
+	return rc;
+}
