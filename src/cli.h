@@ -42,6 +42,7 @@ int pt_cmd_list(struct pt_cli *cli, int argc, char **argv);
 int pt_cmd_plan(struct pt_cli *cli, int argc, char **argv);
 int pt_cmd_apply(struct pt_cli *cli, int argc, char **argv);
 int pt_cmd_undo(struct pt_cli *cli, int argc, char **argv);
+int pt_cmd_verify(struct pt_cli *cli, int argc, char **argv);
 
 struct pt_host;
 struct pt_plan;

@@ -24,6 +24,7 @@ static const struct command commands[] = {
 	{"plan", pt_cmd_plan, "show the change set that gives a slot to vfio-pci (writes nothing)"},
 	{"apply", pt_cmd_apply, "make the planned changes, journaled and undoable"},
 	{"undo", pt_cmd_undo, "restore the exact bytes the last apply replaced"},
+	{"verify", pt_cmd_verify, "after the reboot: prove the slot is ready for a VM"},
 	{"snapshot", pt_cmd_snapshot, "save what passthru reads about this host to an archive"},
 };
 

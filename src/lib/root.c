@@ -9,11 +9,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/openat2.h>
+#include <linux/vfio.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/random.h>
 #include <sys/stat.h>
@@ -1089,5 +1091,24 @@ int pt_root_rmdir(struct pt_root *r, const char *path)
 		fsync(dfd);
 	close(dfd);
 	trace(r, "rmdir", path, e);
+	return e;
+}
+
+int pt_root_vfio_group_viable(struct pt_root *r, int group)
+{
+	struct vfio_group_status status = {.argsz = sizeof(status)};
+	char path[64];
+	int fd, e;
+
+	if (r->mode != PT_ROOT_LIVE)
+		return -EOPNOTSUPP;
+	snprintf(path, sizeof(path), "/dev/vfio/%d", group);
+	fd = open(path, O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	e = ioctl(fd, VFIO_GROUP_GET_STATUS, &status) < 0
+		    ? -errno
+		    : !!(status.flags & VFIO_GROUP_FLAGS_VIABLE);
+	close(fd);
 	return e;
 }

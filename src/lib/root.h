@@ -138,3 +138,11 @@ int pt_root_rmdir(struct pt_root *r, const char *path);
  */
 int pt_root_fault_set(const char *spec);
 bool pt_root_fault_fired(void);
+
+/*
+ * Asks the kernel whether IOMMU group `group` is viable for VFIO (VFIO_GROUP_GET_STATUS on
+ * /dev/vfio/<group>): 1 viable, 0 not viable, -ENOENT no such device node, -EBUSY held by
+ * another user (a running VM), -EOPNOTSUPP on any root but the live host (no ioctl on a
+ * snapshot: DESIGN, live-only facts).
+ */
+int pt_root_vfio_group_viable(struct pt_root *r, int group);

@@ -1,0 +1,196 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * `passthru verify SLOT`, after the reboot: the IOMMU is on, every device that leaves with
+ * the slot is on vfio-pci, and on the live host /dev/vfio/<group> exists and the kernel
+ * calls the group viable (VFIO_GROUP_GET_STATUS). Names what is off and the likely cause.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "checks/device.h"
+#include "checks/iommu-state.h"
+#include "cli.h"
+
+struct tally {
+	unsigned ok, failed, skipped;
+};
+
+_printf_(3, 4) static void item(struct tally *t, const char *verdict, const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("%-4s ", verdict);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+	if (streq(verdict, "ok"))
+		t->ok++;
+	else if (streq(verdict, "FAIL"))
+		t->failed++;
+	else
+		t->skipped++;
+}
+
+static void verify_iommu(const struct pt_host *h, struct tally *t)
+{
+	struct pt_iommu_verdict v;
+
+	if (pt_iommu_judge(h, &v) < 0)
+		return;
+	if (v.state == PT_IOMMU_ACTIVE)
+		item(t, "ok", "the IOMMU is active");
+	else
+		item(t, "FAIL", "the IOMMU is not active: %s", v.reason);
+	pt_iommu_verdict_done(&v);
+}
+
+/* Why a device of the set is not on vfio-pci, from what the host shows (FACTS §4.3). */
+static void verify_binding(const struct pt_host *h, const struct pt_pci_dev *d, struct tally *t)
+{
+	char what[256];
+
+	if (d->driver && streq(d->driver, "vfio-pci")) {
+		item(t, "ok", "%s is on vfio-pci", d->slot);
+		return;
+	}
+	if (!(d->have & PT_PCI_HAVE_DRIVER)) {
+		item(t, "FAIL", "%s: its driver cannot be read", d->slot);
+		return;
+	}
+	if (d->driver)
+		snprintf(what, sizeof(what),
+			 "is on %s: that driver claimed it before vfio-pci -- the vfio-pci ids= "
+			 "and softdep lines may be missing from the initramfs (update-initramfs -u "
+			 "-k all), or another file's ids= wins (passthru check, plan)",
+			 d->driver);
+	else
+		snprintf(what, sizeof(what),
+			 "has no driver: vfio-pci did not claim it -- vfio-pci not loaded at boot, "
+			 "or its ids= does not name this device (passthru plan %s)",
+			 d->slot);
+	item(t, "FAIL", "%s %s", d->slot, what);
+}
+
+static void verify_group(struct pt_root *root, int group, struct tally *t)
+{
+	char g[16];
+	int v = pt_root_vfio_group_viable(root, group);
+
+	snprintf(g, sizeof(g), "%d", group);
+	switch (v) {
+	case 1:
+		item(t, "ok", "/dev/vfio/%s exists and the kernel calls the group viable", g);
+		break;
+	case 0:
+		item(t, "FAIL",
+		     "/dev/vfio/%s: the kernel calls the group not viable: a member is still on a "
+		     "host driver",
+		     g);
+		break;
+	case -EBUSY:
+		item(t, "ok", "/dev/vfio/%s is held by another user (a running VM)", g);
+		break;
+	case -EOPNOTSUPP:
+		item(t, "skip", "/dev/vfio/%s: only checked on the running host, not under --root",
+		     g);
+		break;
+	case -ENOENT:
+		item(t, "FAIL", "/dev/vfio/%s does not exist: vfio-pci holds no device of group %s",
+		     g, g);
+		break;
+	default:
+		item(t, "FAIL", "/dev/vfio/%s: %s", g, strerror(-v));
+	}
+}
+
+static int verify(struct pt_root *root, const struct pt_host *h, size_t idx)
+{
+	struct tally t = {0};
+	bool *in_set = calloc(h->ndevs, sizeof(*in_set));
+	int groups_seen[64], ngroups = 0;
+
+	if (!in_set || pt_passthrough_set(h, idx, in_set) < 0) {
+		free(in_set);
+		return -ENOMEM;
+	}
+	verify_iommu(h, &t);
+	for (size_t i = 0; i < h->ndevs; i++) {
+		const struct pt_pci_dev *d = &h->devs[i];
+		bool seen = false;
+
+		/* Bridges stay with the host (FACTS §5.3). */
+		if (!in_set[i] || d->is_bridge)
+			continue;
+		verify_binding(h, d, &t);
+		if (!(d->have & PT_PCI_HAVE_GROUP))
+			continue;
+		for (int k = 0; k < ngroups; k++)
+			seen |= groups_seen[k] == d->iommu_group;
+		if (!seen && ngroups < 64) {
+			groups_seen[ngroups++] = d->iommu_group;
+			verify_group(root, d->iommu_group, &t);
+		}
+	}
+	free(in_set);
+	printf("\nsummary: %u ok, %u failed, %u skipped -> %s\n", t.ok, t.failed, t.skipped,
+	       t.failed ? "not ready" : "ready for the VM");
+	return t.failed ? 1 : 0;
+}
+
+int pt_cmd_verify(struct pt_cli *cli, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		PT_GLOBAL_LONGOPTS,
+		{},
+	};
+	struct pt_root *root;
+	struct pt_host h;
+	struct pt_bdf b;
+	char slot[64];
+	long idx;
+	int opt, e;
+
+	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		if (pt_cli_global_option(cli, opt, optarg))
+			continue;
+		if (opt == 'h') {
+			fputs("Usage: passthru verify SLOT\n"
+			      "\n"
+			      "After `apply` and a reboot: is the IOMMU on, is every device that\n"
+			      "leaves with SLOT on vfio-pci, does /dev/vfio/<group> exist and is "
+			      "the\n"
+			      "group viable (live host only)? Names what is off and the likely "
+			      "cause.\n"
+			      "Exit 0 only when all hold, 1 otherwise, 2 usage or operational "
+			      "error.\n",
+			      stdout);
+			return PT_EXIT_OK;
+		}
+		return pt_cli_usage_error(cli, "verify ", "invalid option");
+	}
+	if (optind + 1 != argc)
+		return pt_cli_usage_error(cli, "verify ",
+					  optind < argc ? "one SLOT only" : "missing SLOT");
+	snprintf(slot, sizeof(slot), "%s%s", argv[optind], strchr(argv[optind], '.') ? "" : ".0");
+	if (pt_bdf_parse_user(slot, &b) < 0)
+		return pt_cli_usage_error(cli, "verify ", "'%s' is not a PCI address",
+					  argv[optind]);
+	if (pt_cli_load_host(cli, &root, &h) < 0)
+		return PT_EXIT_ERROR;
+	idx = pt_host_dev_index(&h, &b);
+	if (idx < 0) {
+		fprintf(stderr, "%s: verify: no PCI device %s in this root\n", cli->prog,
+			argv[optind]);
+		e = PT_EXIT_ERROR;
+	} else {
+		e = verify(root, &h, (size_t)idx);
+		e = e < 0 ? PT_EXIT_ERROR : e;
+	}
+	pt_host_done(&h);
+	pt_root_free(root);
+	return e;
+}
