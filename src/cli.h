@@ -31,6 +31,12 @@ struct pt_cli {
 
 /* Handles a global option getopt returned; false if opt is not one. */
 bool pt_cli_global_option(struct pt_cli *cli, int opt, const char *arg);
+/*
+ * The one SLOT argument of plan, apply and verify ("01:00" means function 0): 0, or the
+ * exit status of the usage error it printed.
+ */
+int pt_cli_slot_arg(const struct pt_cli *cli, const char *cmd, int argc, char **argv,
+		    struct pt_bdf *ret);
 /* Opens the root and gathers the host model; prints the error and returns -errno on failure. */
 int pt_cli_load_host(const struct pt_cli *cli, struct pt_root **ret_root, struct pt_host *ret);
 int pt_cli_usage_error(const struct pt_cli *cli, const char *cmd, const char *fmt, ...)

@@ -63,15 +63,6 @@ static int run_commands(const struct pt_cli *cli, const struct pt_root *root,
 	return failed;
 }
 
-static int parse_slot(const char *arg, struct pt_bdf *ret)
-{
-	char slot[64];
-
-	/* A slot ("01:00") means its function 0; any function names the same slot. */
-	snprintf(slot, sizeof(slot), "%s%s", arg, strchr(arg, '.') ? "" : ".0");
-	return pt_bdf_parse_user(slot, ret);
-}
-
 static void apply_help(void)
 {
 	fputs("Usage: passthru apply [OPTIONS] SLOT\n"
@@ -181,11 +172,8 @@ int pt_cmd_apply(struct pt_cli *cli, int argc, char **argv)
 			return pt_cli_usage_error(cli, "apply ", "invalid option");
 		}
 	}
-	if (optind + 1 != argc)
-		return pt_cli_usage_error(cli, "apply ",
-					  optind < argc ? "one SLOT only" : "missing SLOT");
-	if (parse_slot(argv[optind], &req.slot) < 0)
-		return pt_cli_usage_error(cli, "apply ", "'%s' is not a PCI address", argv[optind]);
+	if ((rc = pt_cli_slot_arg(cli, "apply ", argc, argv, &req.slot)) != 0)
+		return rc;
 	if (pt_cli_load_host(cli, &root, &h) < 0)
 		return PT_EXIT_ERROR;
 	e = pt_plan_build(&h, &req, &p);

@@ -157,7 +157,6 @@ int pt_cmd_plan(struct pt_cli *cli, int argc, char **argv)
 	struct pt_root *root;
 	struct pt_host h;
 	bool json = false;
-	char slot[64];
 	int opt, e;
 
 	while ((opt = getopt_long(argc, argv, "Jh", longopts, NULL)) != -1) {
@@ -180,13 +179,8 @@ int pt_cmd_plan(struct pt_cli *cli, int argc, char **argv)
 			return pt_cli_usage_error(cli, "plan ", "invalid option");
 		}
 	}
-	if (optind + 1 != argc)
-		return pt_cli_usage_error(cli, "plan ",
-					  optind < argc ? "one SLOT only" : "missing SLOT");
-	/* A slot ("01:00") means its function 0; any function names the same slot. */
-	snprintf(slot, sizeof(slot), "%s%s", argv[optind], strchr(argv[optind], '.') ? "" : ".0");
-	if (pt_bdf_parse_user(slot, &req.slot) < 0)
-		return pt_cli_usage_error(cli, "plan ", "'%s' is not a PCI address", argv[optind]);
+	if ((e = pt_cli_slot_arg(cli, "plan ", argc, argv, &req.slot)) != 0)
+		return e;
 	if (pt_cli_load_host(cli, &root, &h) < 0)
 		return PT_EXIT_ERROR;
 	e = pt_plan_build(&h, &req, &p);

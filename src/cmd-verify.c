@@ -150,7 +150,6 @@ int pt_cmd_verify(struct pt_cli *cli, int argc, char **argv)
 	struct pt_root *root;
 	struct pt_host h;
 	struct pt_bdf b;
-	char slot[64];
 	long idx;
 	int opt, e;
 
@@ -172,13 +171,8 @@ int pt_cmd_verify(struct pt_cli *cli, int argc, char **argv)
 		}
 		return pt_cli_usage_error(cli, "verify ", "invalid option");
 	}
-	if (optind + 1 != argc)
-		return pt_cli_usage_error(cli, "verify ",
-					  optind < argc ? "one SLOT only" : "missing SLOT");
-	snprintf(slot, sizeof(slot), "%s%s", argv[optind], strchr(argv[optind], '.') ? "" : ".0");
-	if (pt_bdf_parse_user(slot, &b) < 0)
-		return pt_cli_usage_error(cli, "verify ", "'%s' is not a PCI address",
-					  argv[optind]);
+	if ((e = pt_cli_slot_arg(cli, "verify ", argc, argv, &b)) != 0)
+		return e;
 	if (pt_cli_load_host(cli, &root, &h) < 0)
 		return PT_EXIT_ERROR;
 	idx = pt_host_dev_index(&h, &b);

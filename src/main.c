@@ -74,6 +74,21 @@ int pt_cli_usage_error(const struct pt_cli *cli, const char *cmd, const char *fm
 	return PT_EXIT_ERROR;
 }
 
+int pt_cli_slot_arg(const struct pt_cli *cli, const char *cmd, int argc, char **argv,
+		    struct pt_bdf *ret)
+{
+	char slot[64];
+
+	if (optind + 1 != argc)
+		return pt_cli_usage_error(cli, cmd,
+					  optind < argc ? "one SLOT only" : "missing SLOT");
+	/* A slot ("01:00") means its function 0; any function names the same slot. */
+	snprintf(slot, sizeof(slot), "%s%s", argv[optind], strchr(argv[optind], '.') ? "" : ".0");
+	if (pt_bdf_parse_user(slot, ret) < 0)
+		return pt_cli_usage_error(cli, cmd, "'%s' is not a PCI address", argv[optind]);
+	return 0;
+}
+
 int pt_cli_load_host(const struct pt_cli *cli, struct pt_root **ret_root, struct pt_host *ret)
 {
 	struct pt_facts_opts opts = {.pci_ids_path = cli->pci_ids};
