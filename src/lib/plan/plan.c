@@ -555,6 +555,36 @@ static void user_vfio_options(struct ctx *c)
 	}
 }
 
+/*
+ * "disable_vga=1" when the set has a VGA-class function and this kernel's vfio-pci has the
+ * parameter (CONFIG_VFIO_PCI_VGA, FACTS §4.1); elsewhere the module would log it as unknown.
+ */
+static const char *disable_vga(struct ctx *c)
+{
+	const struct pt_host *h = c->h;
+	bool vga = false;
+
+	for (size_t k = 0; k < c->p->ndevs; k++)
+		vga |= (h->devs[c->p->devs[k]].class >> 8) == 0x0300;
+	if (!vga)
+		return NULL;
+	if (h->kconfig_known && pt_kconfig_tristate(&h->kconfig, "VFIO_PCI_VGA") == PT_KCONFIG_Y)
+		return "disable_vga=1";
+	pushf(c, &c->p->notes, "no disable_vga=1: %s",
+	      h->kconfig_known ? "this kernel's vfio-pci has no such parameter "
+				 "(CONFIG_VFIO_PCI_VGA is not set)"
+			       : "whether this kernel's vfio-pci has the parameter is "
+				 "not known (no /boot/config in this root)");
+	return NULL;
+}
+
+static const char disable_vga_why[] =
+	"the set has a VGA-class function: vfio-pci then tells the VGA arbiter that it no "
+	"longer decodes the legacy VGA ranges (when another VGA device exists), so they are "
+	"never routed away from the host console; the guest gets no legacy VGA through vfio "
+	"(SeaBIOS x-vga), which OVMF guests do not use (FACTS §4.1; linux "
+	"drivers/vfio/pci/vfio_pci_core.c vfio_pci_set_decode)";
+
 static void binding(struct ctx *c, struct tokens *t)
 {
 	const struct pt_host *h = c->h;
@@ -563,9 +593,11 @@ static void binding(struct ctx *c, struct tokens *t)
 	struct pt_strv mods = {0};
 	const struct pt_raw_file *f;
 	size_t nreasons = c->p->nreasons;
+	const char *vga;
 	bool ok;
 
 	ids(c, &idl);
+	vga = disable_vga(c);
 	if (builtin) {
 		if (idl.len) {
 			pt_strbuf_printf(&line, "vfio-pci.ids=%s", idl.buf);
@@ -573,6 +605,10 @@ static void binding(struct ctx *c, struct tokens *t)
 			      "vfio-pci is built into this kernel (modules.builtin): modprobe.d "
 			      "options never reach it, only the command line does (FACTS §4.1)");
 		}
+		if (vga)
+			token(c, t, "vfio-pci.disable_vga=1",
+			      "%s; on the command line because vfio-pci is built in",
+			      disable_vga_why);
 		pt_strbuf_done(&line);
 		pt_strbuf_done(&idl);
 		return;
@@ -582,13 +618,19 @@ static void binding(struct ctx *c, struct tokens *t)
 		goto out;
 	user_vfio_options(c);
 	pt_strbuf_puts(&body, "# Written by passthru: devices for vfio-pci at boot.\n");
-	if (idl.len) {
-		pt_strbuf_printf(&line, "options vfio-pci ids=%s", idl.buf);
+	if (idl.len || vga) {
+		pt_strbuf_puts(&line, "options vfio-pci");
+		if (idl.len)
+			pt_strbuf_printf(&line, " ids=%s", idl.buf);
+		if (vga)
+			pt_strbuf_printf(&line, " %s", vga);
 		pt_strbuf_printf(&body, "%s\n", line.buf);
-		reason(c, PT_PLAN_MODPROBE, line.buf,
-		       "vfio-pci claims these vendor:device IDs when it loads; no device that "
-		       "stays "
-		       "with the host has them (FACTS §4.1)");
+		if (idl.len)
+			reason(c, PT_PLAN_MODPROBE, line.buf,
+			       "ids=: vfio-pci claims these vendor:device IDs when it loads; no "
+			       "device that stays with the host has them (FACTS §4.1)");
+		if (vga)
+			reason(c, PT_PLAN_MODPROBE, line.buf, "%s: %s", vga, disable_vga_why);
 	}
 	claimers(c, &mods);
 	for (size_t i = 0; i < mods.n; i++) {
