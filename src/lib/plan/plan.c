@@ -527,6 +527,48 @@ static void claimers(struct ctx *c, struct pt_strv *out)
 	pt_strv_sort(out);
 }
 
+/* A device that stays with the host and would use module name, or NULL. */
+static const struct pt_pci_dev *host_user(const struct ctx *c, const char *name)
+{
+	for (size_t j = 0; j < c->h->ndevs; j++) {
+		const struct pt_pci_dev *o = &c->h->devs[j];
+
+		if (c->in_set[j])
+			continue;
+		for (size_t m = 0; m < o->nmodules; m++)
+			if (pt_modprobe_name_eq(o->modules[m].name, name))
+				return o;
+	}
+	return NULL;
+}
+
+/* --blacklist: only modules no host device needs (snd_hda_intel with onboard audio, FACTS §4.1). */
+static void blacklist(struct ctx *c, const struct pt_strv *mods, struct pt_strbuf *body)
+{
+	struct pt_strbuf line = {0};
+
+	for (size_t i = 0; i < mods->n; i++) {
+		const struct pt_pci_dev *o = host_user(c, mods->v[i]);
+
+		if (o) {
+			pushf(c, &c->p->notes,
+			      "not blacklisted: %s, because %s (%s) stays with the host and uses "
+			      "it",
+			      mods->v[i], o->slot, o->class_name ? o->class_name : "a device");
+			continue;
+		}
+		pt_strbuf_reset(&line);
+		pt_strbuf_printf(&line, "blacklist %s", mods->v[i]);
+		pt_strbuf_printf(body, "%s\n", line.buf);
+		reason(c, PT_PLAN_MODPROBE, line.buf,
+		       "requested (--blacklist); no device that stays with the host uses %s. It "
+		       "only stops loading by alias: an explicit modprobe or a dependency still "
+		       "loads it (FACTS §4.1)",
+		       mods->v[i]);
+	}
+	pt_strbuf_done(&line);
+}
+
 static void user_vfio_options(struct ctx *c)
 {
 	const struct pt_modprobe_set *set = &c->h->modprobe;
@@ -663,6 +705,8 @@ static void binding(struct ctx *c, struct tokens *t)
 		       "blacklist: other devices may still need %s",
 		       mods.v[i], mods.v[i]);
 	}
+	if (c->req->blacklist)
+		blacklist(c, &mods, &body);
 	if (c->p->nreasons == nreasons || !edit(c, f, PT_PLAN_MODPROBE, body.buf, body.len)) {
 		/* Nothing to say, or the file already says it: no reasons for an unchanged file. */
 		drop_reasons(c, nreasons);
