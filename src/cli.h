@@ -52,6 +52,17 @@ int pt_cmd_verify(struct pt_cli *cli, int argc, char **argv);
 
 struct pt_host;
 struct pt_plan;
+struct pt_plan_request;
+
+/* The planning options plan and apply share. */
+#define PT_PLAN_LONGOPTS                                                         \
+	{"force", no_argument, NULL, 'F'}, {"iommu-pt", no_argument, NULL, 'P'}, \
+	{                                                                        \
+		"blacklist", no_argument, NULL, 'B'                              \
+	}
+extern const char pt_cli_plan_options_help[];
+/* Handles a PT_PLAN_LONGOPTS option; false if opt is not one. */
+bool pt_cli_plan_option(struct pt_plan_request *req, int opt);
 /* The plan as `plan` prints it: devices, diffs, commands, reasons, notes, refusals. */
 int pt_cli_print_plan(const struct pt_host *h, const struct pt_plan *p, FILE *out);
 /* Asks "question [y/N]" on a terminal; without one, refuses unless --yes was given. */

@@ -75,11 +75,10 @@ static void apply_help(void)
 	      "\n"
 	      "Options:\n"
 	      "  -y, --yes          do not ask (needed without a terminal)\n"
-	      "      --no-refresh   do not run the refresh commands\n"
-	      "      --force        apply even when the set holds a device the host needs\n"
-	      "      --iommu-pt     also add iommu=pt\n"
-	      "  -h, --help         show this help\n",
+	      "      --no-refresh   do not run the refresh commands\n",
 	      stdout);
+	fputs(pt_cli_plan_options_help, stdout);
+	fputs("  -h, --help         show this help\n", stdout);
 }
 
 /* Builds the plan again on what is now on disk: nothing may be left to do. */
@@ -138,8 +137,7 @@ int pt_cmd_apply(struct pt_cli *cli, int argc, char **argv)
 		PT_GLOBAL_LONGOPTS,
 		{"yes", no_argument, NULL, 'y'},
 		{"no-refresh", no_argument, NULL, 'N'},
-		{"force", no_argument, NULL, 'F'},
-		{"iommu-pt", no_argument, NULL, 'P'},
+		PT_PLAN_LONGOPTS,
 		{},
 	};
 	struct pt_plan_request req = {0};
@@ -150,7 +148,7 @@ int pt_cmd_apply(struct pt_cli *cli, int argc, char **argv)
 	int opt, e, rc;
 
 	while ((opt = getopt_long(argc, argv, "yh", longopts, NULL)) != -1) {
-		if (pt_cli_global_option(cli, opt, optarg))
+		if (pt_cli_global_option(cli, opt, optarg) || pt_cli_plan_option(&req, opt))
 			continue;
 		switch (opt) {
 		case 'y':
@@ -158,12 +156,6 @@ int pt_cmd_apply(struct pt_cli *cli, int argc, char **argv)
 			break;
 		case 'N':
 			no_refresh = true;
-			break;
-		case 'F':
-			req.override_guards = true;
-			break;
-		case 'P':
-			req.iommu_pt = true;
 			break;
 		case 'h':
 			apply_help();

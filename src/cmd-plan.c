@@ -20,10 +20,10 @@ static void help(void)
 	      "why each line is there. Nothing is written.\n"
 	      "\n"
 	      "Options:\n"
-	      "  -J, --json         JSON output\n"
-	      "      --force        plan even when the set holds a device the host needs\n"
-	      "      --iommu-pt     also add iommu=pt\n"
-	      "  -h, --help         show this help\n"
+	      "  -J, --json         JSON output\n",
+	      stdout);
+	fputs(pt_cli_plan_options_help, stdout);
+	fputs("  -h, --help         show this help\n"
 	      "\n"
 	      "Exit status: 0 a plan, 1 refused (the set holds the boot disk's controller, the\n"
 	      "default-route NIC or the only console GPU), 2 usage or operational error.\n",
@@ -143,13 +143,35 @@ static int print_json(const struct pt_host *h, const struct pt_plan *p, FILE *ou
 	return e;
 }
 
+const char pt_cli_plan_options_help[] =
+	"      --force        go ahead even when the set holds a device the host needs\n"
+	"      --iommu-pt     also add iommu=pt\n"
+	"      --blacklist    also blacklist the modules that would claim the devices,\n"
+	"                     except those a device staying with the host uses\n";
+
+bool pt_cli_plan_option(struct pt_plan_request *req, int opt)
+{
+	switch (opt) {
+	case 'F':
+		req->override_guards = true;
+		return true;
+	case 'P':
+		req->iommu_pt = true;
+		return true;
+	case 'B':
+		req->blacklist = true;
+		return true;
+	default:
+		return false;
+	}
+}
+
 int pt_cmd_plan(struct pt_cli *cli, int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		PT_GLOBAL_LONGOPTS,
 		{"json", no_argument, NULL, 'J'},
-		{"force", no_argument, NULL, 'F'},
-		{"iommu-pt", no_argument, NULL, 'P'},
+		PT_PLAN_LONGOPTS,
 		{},
 	};
 	struct pt_plan_request req = {0};
@@ -160,17 +182,11 @@ int pt_cmd_plan(struct pt_cli *cli, int argc, char **argv)
 	int opt, e;
 
 	while ((opt = getopt_long(argc, argv, "Jh", longopts, NULL)) != -1) {
-		if (pt_cli_global_option(cli, opt, optarg))
+		if (pt_cli_global_option(cli, opt, optarg) || pt_cli_plan_option(&req, opt))
 			continue;
 		switch (opt) {
 		case 'J':
 			json = true;
-			break;
-		case 'F':
-			req.override_guards = true;
-			break;
-		case 'P':
-			req.iommu_pt = true;
 			break;
 		case 'h':
 			help();

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "checks/device.h"
+#include "checks/host.h"
 #include "checks/iommu-state.h"
 #include "cli.h"
 
@@ -48,10 +49,45 @@ static void verify_iommu(const struct pt_host *h, struct tally *t)
 	pt_iommu_verdict_done(&v);
 }
 
+/*
+ * The passthrough parameters the boot configuration sets reached the running kernel: the
+ * comparison `check` makes (boot.not-refreshed), on the boot path the host uses (FACTS §3).
+ */
+static int verify_cmdline(const struct pt_host *h, struct tally *t)
+{
+	struct pt_check_opts o = {0};
+	struct pt_findings fl = {0};
+	bool said = false;
+
+	if (pt_check_boot_path(h, &o, &fl) < 0 || fl.oom) {
+		pt_findings_done(&fl);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < fl.n && !said; i++) {
+		const struct pt_finding *f = &fl.v[i];
+
+		said = true;
+		if (streq(f->id, "boot.in-sync"))
+			item(t, "ok", "%s", f->message);
+		else if (streq(f->id, "boot.not-refreshed") || streq(f->id, "boot.wrong-file"))
+			item(t, "FAIL", "%s -- %s", f->message, f->hint ? f->hint : "");
+		else if (streq(f->id, "boot.config-unknown"))
+			item(t, "skip", "%s", f->message);
+		else
+			said = false;
+	}
+	if (!said)
+		item(t, "skip",
+		     "the configured kernel command line cannot be compared with "
+		     "/proc/cmdline here (boot path or files unknown)");
+	pt_findings_done(&fl);
+	return 0;
+}
+
 /* Why a device of the set is not on vfio-pci, from what the host shows (FACTS §4.3). */
 static void verify_binding(const struct pt_host *h, const struct pt_pci_dev *d, struct tally *t)
 {
-	char what[256];
+	char what[320];
 
 	if (d->driver && streq(d->driver, "vfio-pci")) {
 		item(t, "ok", "%s is on vfio-pci", d->slot);
@@ -61,7 +97,20 @@ static void verify_binding(const struct pt_host *h, const struct pt_pci_dev *d, 
 		item(t, "FAIL", "%s: its driver cannot be read", d->slot);
 		return;
 	}
-	if (d->driver)
+	if (d->driver && d->driver_override && streq(d->driver_override, "vfio-pci"))
+		snprintf(what, sizeof(what),
+			 "is on %s although its driver_override says vfio-pci: %s bound it before "
+			 "the override was set (built into the kernel?) -- unbind it or run "
+			 "`passthru bind %s`",
+			 d->driver, d->driver, d->slot);
+	else if (d->driver && pt_host_raw_file(h, PT_PLAN_INITRAMFS_SCRIPT) &&
+		 pt_host_raw_file(h, PT_PLAN_INITRAMFS_SCRIPT)->data)
+		snprintf(what, sizeof(what),
+			 "is on %s and its driver_override is not set: the initramfs lacks %s "
+			 "(update-initramfs -u -k all, reboot), or the script does not name this "
+			 "slot (passthru plan %s)",
+			 d->driver, PT_PLAN_INITRAMFS_SCRIPT, d->slot);
+	else if (d->driver)
 		snprintf(what, sizeof(what),
 			 "is on %s: that driver claimed it before vfio-pci -- the vfio-pci ids= "
 			 "and softdep lines may be missing from the initramfs (update-initramfs -u "
@@ -118,6 +167,10 @@ static int verify(struct pt_root *root, const struct pt_host *h, size_t idx)
 		return -ENOMEM;
 	}
 	verify_iommu(h, &t);
+	if (verify_cmdline(h, &t) < 0) {
+		free(in_set);
+		return -ENOMEM;
+	}
 	for (size_t i = 0; i < h->ndevs; i++) {
 		const struct pt_pci_dev *d = &h->devs[i];
 		bool seen = false;

@@ -8,7 +8,7 @@
 
 static const char *const plan_files[] = {
 	PT_PLAN_GRUB_DROPIN,  PT_PLAN_KERNEL_CMDLINE,	 PT_PLAN_MODPROBE,
-	PT_PLAN_MODULES_LOAD, PT_PLAN_INITRAMFS_MODULES,
+	PT_PLAN_MODULES_LOAD, PT_PLAN_INITRAMFS_MODULES, PT_PLAN_INITRAMFS_SCRIPT,
 };
 
 int pt_facts_plan_files(struct pt_root *r, struct pt_host *h)

@@ -203,6 +203,8 @@ struct pt_raw_file {
 #define PT_PLAN_MODPROBE	  "/etc/modprobe.d/passthru-vfio.conf"
 #define PT_PLAN_MODULES_LOAD	  "/etc/modules-load.d/passthru.conf"
 #define PT_PLAN_INITRAMFS_MODULES "/etc/initramfs-tools/modules"
+/* initramfs-tools runs its executable init-top scripts before it loads any module. */
+#define PT_PLAN_INITRAMFS_SCRIPT "/etc/initramfs-tools/scripts/init-top/passthru"
 
 struct pt_host {
 	enum pt_root_mode mode;

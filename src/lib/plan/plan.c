@@ -19,6 +19,8 @@ struct ctx {
 	const struct pt_plan_request *req;
 	struct pt_plan *p;
 	bool *in_set;
+	size_t *shared; /* devices of the set whose IDs a host device shares */
+	size_t nshared;
 	int err;	      /* the first -ENOMEM */
 	bool initramfs;	      /* an edit needs update-initramfs */
 	const char *boot_cmd; /* the refresh the command-line edit needs, or NULL */
@@ -88,14 +90,31 @@ static void command(struct ctx *c, const char *why, const char *const *argv)
 }
 
 /* Adds an edit; true when it changes the file. */
-static bool edit(struct ctx *c, const struct pt_raw_file *f, const char *path, const char *new,
-		 size_t new_len)
+static bool edit_mode(struct ctx *c, const struct pt_raw_file *f, const char *path, const char *new,
+		      size_t new_len, unsigned mode)
 {
 	size_t before = c->p->txn.n;
 
 	oom_if(c, pt_txn_add(&c->p->txn, path, f ? f->data : NULL, f ? f->len : 0, new, new_len,
-			     0644));
+			     mode));
 	return c->p->txn.n > before;
+}
+
+static bool edit(struct ctx *c, const struct pt_raw_file *f, const char *path, const char *new,
+		 size_t new_len)
+{
+	return edit_mode(c, f, path, new, new_len, 0644);
+}
+
+/* Forgets the reasons given since mark (their file turned out unchanged). */
+static void drop_reasons(struct ctx *c, size_t mark)
+{
+	for (size_t i = mark; i < c->p->nreasons; i++) {
+		free(c->p->reasons[i].path);
+		free(c->p->reasons[i].line);
+		free(c->p->reasons[i].why);
+	}
+	c->p->nreasons = mark;
 }
 
 /* The file's bytes, or NULL with a note when it could not be read (no edit over unknown bytes). */
@@ -125,7 +144,8 @@ static int devices(struct ctx *c, size_t idx)
 
 	c->in_set = calloc(h->ndevs ? h->ndevs : 1, sizeof(*c->in_set));
 	c->p->devs = calloc(h->ndevs ? h->ndevs : 1, sizeof(*c->p->devs));
-	if (!c->in_set || !c->p->devs)
+	c->shared = calloc(h->ndevs ? h->ndevs : 1, sizeof(*c->shared));
+	if (!c->in_set || !c->p->devs || !c->shared)
 		return -ENOMEM;
 	pt_passthrough_set(h, idx, c->in_set);
 	for (size_t i = 0; i < h->ndevs; i++) {
@@ -469,12 +489,7 @@ static void ids(struct ctx *c, struct pt_strbuf *out)
 		}
 		snprintf(id, sizeof(id), "%04x:%04x", d->vendor, d->device);
 		if (id_shared(c, d)) {
-			pushf(c, &c->p->notes,
-			      "%s (%s) shares its IDs with a device that stays with the host: ids= "
-			      "would take both, so it needs a per-slot driver_override (FACTS "
-			      "§4.1), "
-			      "which this version does not write yet",
-			      d->slot, id);
+			c->shared[c->nshared++] = c->p->devs[k];
 			continue;
 		}
 		if (pt_strv_contains(&seen, id))
@@ -512,6 +527,48 @@ static void claimers(struct ctx *c, struct pt_strv *out)
 	pt_strv_sort(out);
 }
 
+/* A device that stays with the host and would use module name, or NULL. */
+static const struct pt_pci_dev *host_user(const struct ctx *c, const char *name)
+{
+	for (size_t j = 0; j < c->h->ndevs; j++) {
+		const struct pt_pci_dev *o = &c->h->devs[j];
+
+		if (c->in_set[j])
+			continue;
+		for (size_t m = 0; m < o->nmodules; m++)
+			if (pt_modprobe_name_eq(o->modules[m].name, name))
+				return o;
+	}
+	return NULL;
+}
+
+/* --blacklist: only modules no host device needs (snd_hda_intel with onboard audio, FACTS §4.1). */
+static void blacklist(struct ctx *c, const struct pt_strv *mods, struct pt_strbuf *body)
+{
+	struct pt_strbuf line = {0};
+
+	for (size_t i = 0; i < mods->n; i++) {
+		const struct pt_pci_dev *o = host_user(c, mods->v[i]);
+
+		if (o) {
+			pushf(c, &c->p->notes,
+			      "not blacklisted: %s, because %s (%s) stays with the host and uses "
+			      "it",
+			      mods->v[i], o->slot, o->class_name ? o->class_name : "a device");
+			continue;
+		}
+		pt_strbuf_reset(&line);
+		pt_strbuf_printf(&line, "blacklist %s", mods->v[i]);
+		pt_strbuf_printf(body, "%s\n", line.buf);
+		reason(c, PT_PLAN_MODPROBE, line.buf,
+		       "requested (--blacklist); no device that stays with the host uses %s. It "
+		       "only stops loading by alias: an explicit modprobe or a dependency still "
+		       "loads it (FACTS §4.1)",
+		       mods->v[i]);
+	}
+	pt_strbuf_done(&line);
+}
+
 static void user_vfio_options(struct ctx *c)
 {
 	const struct pt_modprobe_set *set = &c->h->modprobe;
@@ -540,6 +597,36 @@ static void user_vfio_options(struct ctx *c)
 	}
 }
 
+/*
+ * "disable_vga=1" when the set has a VGA-class function and this kernel's vfio-pci has the
+ * parameter (CONFIG_VFIO_PCI_VGA, FACTS §4.1); elsewhere the module would log it as unknown.
+ */
+static const char *disable_vga(struct ctx *c)
+{
+	const struct pt_host *h = c->h;
+	bool vga = false;
+
+	for (size_t k = 0; k < c->p->ndevs; k++)
+		vga |= (h->devs[c->p->devs[k]].class >> 8) == 0x0300;
+	if (!vga)
+		return NULL;
+	if (h->kconfig_known && pt_kconfig_tristate(&h->kconfig, "VFIO_PCI_VGA") == PT_KCONFIG_Y)
+		return "disable_vga=1";
+	pushf(c, &c->p->notes, "no disable_vga=1: %s",
+	      h->kconfig_known ? "this kernel's vfio-pci has no such parameter "
+				 "(CONFIG_VFIO_PCI_VGA is not set)"
+			       : "whether this kernel's vfio-pci has the parameter is "
+				 "not known (no /boot/config in this root)");
+	return NULL;
+}
+
+static const char disable_vga_why[] =
+	"the set has a VGA-class function: vfio-pci then tells the VGA arbiter that it no "
+	"longer decodes the legacy VGA ranges (when another VGA device exists), so they are "
+	"never routed away from the host console; the guest gets no legacy VGA through vfio "
+	"(SeaBIOS x-vga), which OVMF guests do not use (FACTS §4.1; linux "
+	"drivers/vfio/pci/vfio_pci_core.c vfio_pci_set_decode)";
+
 static void binding(struct ctx *c, struct tokens *t)
 {
 	const struct pt_host *h = c->h;
@@ -548,9 +635,11 @@ static void binding(struct ctx *c, struct tokens *t)
 	struct pt_strv mods = {0};
 	const struct pt_raw_file *f;
 	size_t nreasons = c->p->nreasons;
+	const char *vga;
 	bool ok;
 
 	ids(c, &idl);
+	vga = disable_vga(c);
 	if (builtin) {
 		if (idl.len) {
 			pt_strbuf_printf(&line, "vfio-pci.ids=%s", idl.buf);
@@ -558,6 +647,10 @@ static void binding(struct ctx *c, struct tokens *t)
 			      "vfio-pci is built into this kernel (modules.builtin): modprobe.d "
 			      "options never reach it, only the command line does (FACTS §4.1)");
 		}
+		if (vga)
+			token(c, t, "vfio-pci.disable_vga=1",
+			      "%s; on the command line because vfio-pci is built in",
+			      disable_vga_why);
 		pt_strbuf_done(&line);
 		pt_strbuf_done(&idl);
 		return;
@@ -567,13 +660,19 @@ static void binding(struct ctx *c, struct tokens *t)
 		goto out;
 	user_vfio_options(c);
 	pt_strbuf_puts(&body, "# Written by passthru: devices for vfio-pci at boot.\n");
-	if (idl.len) {
-		pt_strbuf_printf(&line, "options vfio-pci ids=%s", idl.buf);
+	if (idl.len || vga) {
+		pt_strbuf_puts(&line, "options vfio-pci");
+		if (idl.len)
+			pt_strbuf_printf(&line, " ids=%s", idl.buf);
+		if (vga)
+			pt_strbuf_printf(&line, " %s", vga);
 		pt_strbuf_printf(&body, "%s\n", line.buf);
-		reason(c, PT_PLAN_MODPROBE, line.buf,
-		       "vfio-pci claims these vendor:device IDs when it loads; no device that "
-		       "stays "
-		       "with the host has them (FACTS §4.1)");
+		if (idl.len)
+			reason(c, PT_PLAN_MODPROBE, line.buf,
+			       "ids=: vfio-pci claims these vendor:device IDs when it loads; no "
+			       "device that stays with the host has them (FACTS §4.1)");
+		if (vga)
+			reason(c, PT_PLAN_MODPROBE, line.buf, "%s: %s", vga, disable_vga_why);
 	}
 	claimers(c, &mods);
 	for (size_t i = 0; i < mods.n; i++) {
@@ -606,14 +705,11 @@ static void binding(struct ctx *c, struct tokens *t)
 		       "blacklist: other devices may still need %s",
 		       mods.v[i], mods.v[i]);
 	}
+	if (c->req->blacklist)
+		blacklist(c, &mods, &body);
 	if (c->p->nreasons == nreasons || !edit(c, f, PT_PLAN_MODPROBE, body.buf, body.len)) {
 		/* Nothing to say, or the file already says it: no reasons for an unchanged file. */
-		for (size_t i = nreasons; i < c->p->nreasons; i++) {
-			free(c->p->reasons[i].path);
-			free(c->p->reasons[i].line);
-			free(c->p->reasons[i].why);
-		}
-		c->p->nreasons = nreasons;
+		drop_reasons(c, nreasons);
 	} else {
 		c->initramfs = true;
 	}
@@ -622,6 +718,75 @@ out:
 	pt_strbuf_done(&line);
 	pt_strbuf_done(&body);
 	pt_strbuf_done(&idl);
+}
+
+/* ---- binding: per-slot driver_override from the initramfs (FACTS §4.1, §4.3) ---- */
+
+static const char override_head[] =
+	"#!/bin/sh\n"
+	"# Written by passthru: hands these PCI functions to vfio-pci before their own\n"
+	"# drivers load. A device that stays with the host has the same vendor:device\n"
+	"# IDs, so `options vfio-pci ids=` would take it too: driver_override names one\n"
+	"# slot. A slot whose IDs no longer match (hardware moved) is left alone.\n"
+	"PREREQ=\"\"\n"
+	"prereqs() { echo \"$PREREQ\"; }\n"
+	"case \"$1\" in\n"
+	"prereqs)\n"
+	"\tprereqs\n"
+	"\texit 0\n"
+	"\t;;\n"
+	"esac\n"
+	"\n"
+	"override() { # SLOT VENDOR DEVICE\n"
+	"\td=/sys/bus/pci/devices/$1\n"
+	"\t[ -e \"$d/driver_override\" ] || return 0\n"
+	"\tread -r v <\"$d/vendor\" && read -r p <\"$d/device\" || return 0\n"
+	"\t[ \"$v\" = \"$2\" ] && [ \"$p\" = \"$3\" ] || return 0\n"
+	"\techo vfio-pci >\"$d/driver_override\"\n"
+	"\t# A driver built into the kernel may have bound it already: release it.\n"
+	"\tdrv=$(readlink \"$d/driver\" 2>/dev/null)\n"
+	"\tif [ -n \"$drv\" ] && [ \"${drv##*/}\" != vfio-pci ]; then\n"
+	"\t\techo \"$1\" >\"$d/driver/unbind\"\n"
+	"\tfi\n"
+	"\t# Binds now when vfio-pci is built in or loaded; else when it loads.\n"
+	"\techo \"$1\" >/sys/bus/pci/drivers_probe 2>/dev/null\n"
+	"\treturn 0\n"
+	"}\n"
+	"\n";
+
+static void override_script(struct ctx *c)
+{
+	struct pt_strbuf body = {0}, line = {0};
+	const struct pt_raw_file *f;
+	size_t nreasons = c->p->nreasons;
+	bool ok;
+
+	if (c->nshared == 0)
+		return;
+	f = raw(c, PT_PLAN_INITRAMFS_SCRIPT, &ok);
+	if (!ok)
+		return;
+	pt_strbuf_puts(&body, override_head);
+	for (size_t k = 0; k < c->nshared; k++) {
+		const struct pt_pci_dev *d = &c->h->devs[c->shared[k]];
+
+		pt_strbuf_reset(&line);
+		pt_strbuf_printf(&line, "override %s 0x%04x 0x%04x", d->slot, d->vendor, d->device);
+		pt_strbuf_printf(&body, "%s\n", line.buf);
+		reason(c, PT_PLAN_INITRAMFS_SCRIPT, pt_strbuf_str(&line),
+		       "%04x:%04x is also a device that stays with the host, so ids= would take "
+		       "that one too; driver_override names this slot alone, set in the "
+		       "initramfs before udev or /etc/initramfs-tools/modules load a driver "
+		       "(FACTS §4.1, §4.3)",
+		       d->vendor, d->device);
+	}
+	/* initramfs-tools runs only executable scripts. */
+	if (edit_mode(c, f, PT_PLAN_INITRAMFS_SCRIPT, body.buf, body.len, 0755))
+		c->initramfs = true;
+	else
+		drop_reasons(c, nreasons);
+	pt_strbuf_done(&line);
+	pt_strbuf_done(&body);
 }
 
 /* ---- modules (FACTS §4.3) ---- */
@@ -687,7 +852,7 @@ out:
 
 int pt_plan_build(const struct pt_host *h, const struct pt_plan_request *req, struct pt_plan *ret)
 {
-	struct ctx c = {h, req, ret, NULL, 0, false, NULL};
+	struct ctx c = {.h = h, .req = req, .p = ret};
 	struct tokens t = {0};
 	long idx = pt_host_dev_index(h, &req->slot);
 	int e;
@@ -700,13 +865,13 @@ int pt_plan_build(const struct pt_host *h, const struct pt_plan_request *req, st
 	guards(&c, (size_t)idx);
 	iommu_tokens(&c, &t);
 	binding(&c, &t);
+	override_script(&c);
 	modules(&c);
 	cmdline(&c, &t);
 	if (c.initramfs)
 		command(&c,
-			"the initramfs carries modprobe.d and /etc/initramfs-tools/modules: "
-			"rebuild "
-			"it for every installed kernel (FACTS §4.3)",
+			"the initramfs carries modprobe.d, /etc/initramfs-tools/modules and "
+			"its scripts: rebuild it for every installed kernel (FACTS §4.3)",
 			(const char *const[]){"update-initramfs", "-u", "-k", "all", NULL});
 	if (c.boot_cmd && streq(c.boot_cmd, "update-grub"))
 		command(&c,
@@ -724,6 +889,7 @@ int pt_plan_build(const struct pt_host *h, const struct pt_plan_request *req, st
 	e = c.err;
 fail:
 	free(c.in_set);
+	free(c.shared);
 	if (e < 0)
 		pt_plan_done(ret);
 	return e;

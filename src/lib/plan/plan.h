@@ -17,6 +17,7 @@ struct pt_plan_request {
 	struct pt_bdf slot;   /* any function of the slot */
 	bool override_guards; /* plan anyway when the set holds a device the host needs */
 	bool iommu_pt;	      /* also add iommu=pt (only on request) */
+	bool blacklist;	      /* also blacklist the claiming modules no host device uses */
 };
 
 /* One command to run after the files are written: argv, no shell. */

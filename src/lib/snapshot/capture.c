@@ -73,6 +73,7 @@ static const char *const fixed_files[] = {
 	"/etc/kernel/proxmox-boot-uuids",
 	"/etc/modules",
 	"/etc/initramfs-tools/modules",
+	"/etc/initramfs-tools/scripts/init-top/passthru",
 	"/etc/os-release",
 	/* Directories whose presence is a fact: a missing file inside then means "none". */
 	"/etc",
