@@ -286,6 +286,18 @@ static size_t needed(struct ctx *c, const char *line, const struct tokens *t, co
 	return n;
 }
 
+/* Whether a command line's first line ends inside a quote the kernel would not close. */
+static bool unclosed_quote(struct ctx *c, const char *line)
+{
+	struct pt_cmdline cl = {0};
+	int e = pt_cmdline_parse(line, pt_cmdline_first_line(line, strlen(line)), &cl);
+	bool open = e == 0 && cl.unterminated;
+
+	oom_if(c, e == -ENOMEM ? e : 0);
+	pt_cmdline_done(&cl);
+	return open;
+}
+
 static const char *why_of(const struct tokens *t, const char *text)
 {
 	for (size_t i = 0; i < t->n; i++)
@@ -315,6 +327,19 @@ static void cmdline_grub(struct ctx *c, const struct tokens *t)
 	if (!ok)
 		return;
 	pt_strbuf_printf(&cur, "%s %s", lin->value ? lin->value : "", def->value ? def->value : "");
+	if (unclosed_quote(c, pt_strbuf_str(&cur))) {
+		const struct pt_grub_var *at = def->file ? def : lin;
+
+		/* What the drop-in appends would become part of the quoted value (FACTS §2). */
+		pushf(c, &c->p->notes,
+		      "GRUB's command line (GRUB_CMDLINE_LINUX then GRUB_CMDLINE_LINUX_DEFAULT, "
+		      "last set at %s:%u) ends inside an unclosed double quote: a parameter added "
+		      "after it would become part of the quoted value; fix the quoting first; no "
+		      "command-line edit planned (needed: %s)",
+		      at->file ? at->file : "?", at->line, t->v[0].text);
+		pt_strbuf_done(&cur);
+		return;
+	}
 	n = needed(c, pt_strbuf_str(&cur), t, add);
 	pt_strbuf_done(&cur);
 	if (n == 0) {
@@ -496,6 +521,14 @@ static bool pre_has_vfio(const struct pt_modprobe_cmd *cmd)
 /* Modules that would claim a device of the set (from the module index), sorted. */
 static void claimers(struct ctx *c, struct pt_strv *out)
 {
+	if (!c->h->modules_known) {
+		pushf(c, &c->p->notes,
+		      "no module index of this kernel (/lib/modules/%s) in this root: which "
+		      "drivers would claim these devices at boot is unknown, so no softdep is "
+		      "planned; `passthru plan` on the host itself plans them",
+		      c->h->kernel_release ? c->h->kernel_release : "?");
+		return;
+	}
 	for (size_t k = 0; k < c->p->ndevs; k++) {
 		const struct pt_pci_dev *d = &c->h->devs[c->p->devs[k]];
 
@@ -626,6 +659,12 @@ out:
 
 /* ---- modules (FACTS §4.3) ---- */
 
+/* Listed in modules.builtin: nothing to load (FACTS §1.2). */
+static bool builtin(const struct pt_host *h, const char *module)
+{
+	return h->builtin_known && pt_modbuiltin_has(&h->builtin, module);
+}
+
 static void modules(struct ctx *c)
 {
 	const struct pt_host *h = c->h;
@@ -636,18 +675,24 @@ static void modules(struct ctx *c)
 	struct pt_modlist list = {0};
 	bool ok;
 
-	/* modules-load.d: ours, whole. */
+	/* modules-load.d: ours, whole; none at all when every VFIO module is built in. */
 	f = raw(c, PT_PLAN_MODULES_LOAD, &ok);
 	if (ok) {
+		size_t nload = 0;
+
 		pt_strbuf_puts(&load, "# Written by passthru: the VFIO modules, loaded at boot.\n");
 		for (size_t i = 0; i < nall; i++)
-			if (!(h->builtin_known && pt_modbuiltin_has(&h->builtin, all[i])))
+			if (!builtin(h, all[i])) {
 				pt_strbuf_printf(&load, "%s\n", all[i]);
-		if (edit(c, f, PT_PLAN_MODULES_LOAD, load.buf, load.len))
+				nload++;
+			}
+		if (nload && edit(c, f, PT_PLAN_MODULES_LOAD, load.buf, load.len))
 			for (size_t i = 0; i < nall; i++)
-				reason(c, PT_PLAN_MODULES_LOAD, all[i],
-				       "loaded by systemd-modules-load after the initramfs: keeps "
-				       "VFIO there when the initramfs is rebuilt without it");
+				if (!builtin(h, all[i]))
+					reason(c, PT_PLAN_MODULES_LOAD, all[i],
+					       "loaded by systemd-modules-load after the "
+					       "initramfs: keeps VFIO there when the initramfs "
+					       "is rebuilt without it");
 	}
 	/* initramfs-tools/modules: the user's; append what is missing. */
 	f = raw(c, PT_PLAN_INITRAMFS_MODULES, &ok);
@@ -662,15 +707,13 @@ static void modules(struct ctx *c)
 	size_t mark = init.len;
 
 	for (size_t i = 0; i < nall; i++) {
-		if (pt_modlist_find(&list, all[i]) ||
-		    (h->builtin_known && pt_modbuiltin_has(&h->builtin, all[i])))
+		if (pt_modlist_find(&list, all[i]) || builtin(h, all[i]))
 			continue;
 		pt_strbuf_printf(&init, "%s\n", all[i]);
 	}
 	if (init.len > mark && edit(c, f, PT_PLAN_INITRAMFS_MODULES, init.buf, init.len)) {
 		for (size_t i = 0; i < nall; i++)
-			if (!pt_modlist_find(&list, all[i]) &&
-			    !(h->builtin_known && pt_modbuiltin_has(&h->builtin, all[i])))
+			if (!pt_modlist_find(&list, all[i]) && !builtin(h, all[i]))
 				reason(c, PT_PLAN_INITRAMFS_MODULES, all[i],
 				       "force-loaded inside the initramfs, before udev coldplug "
 				       "loads a device's own driver (FACTS §4.3)%s",
