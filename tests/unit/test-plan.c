@@ -366,6 +366,67 @@ static void test_build_grub_quoting(void **state)
 	unload(&l);
 }
 
+/* Sets the bytes facts read for one of the files the planner edits. */
+static void set_raw(struct pt_host *h, const char *path, const char *data)
+{
+	for (size_t i = 0; i < h->nraw_files; i++)
+		if (strcmp(h->raw_files[i].path, path) == 0) {
+			free(h->raw_files[i].data);
+			h->raw_files[i].data = data ? strdup(data) : NULL;
+			h->raw_files[i].len = data ? strlen(data) : 0;
+			h->raw_files[i].err = data ? 0 : -ENOENT;
+			return;
+		}
+	fail_msg("%s is not a plan file", path);
+}
+
+/* Our drop-in already there: what it carries stays when another parameter is added. */
+static void test_build_grub_dropin_kept(void **state)
+{
+	static const char head[] =
+		"# Written by passthru: kernel parameters for VFIO passthrough.\n"
+		"# Named zz-* so grub-mkconfig sources it after the other drop-ins (glob "
+		"order;\n# the last assignment wins).\n";
+	char old[512], want[512];
+	struct loaded l;
+
+	/* An earlier apply added intel_iommu=on; now --iommu-pt, which the user's value lacks. */
+	snprintf(old, sizeof(old),
+		 "%sGRUB_CMDLINE_LINUX_DEFAULT=\"$GRUB_CMDLINE_LINUX_DEFAULT intel_iommu=on\"\n",
+		 head);
+	snprintf(want, sizeof(want),
+		 "%sGRUB_CMDLINE_LINUX_DEFAULT=\"$GRUB_CMDLINE_LINUX_DEFAULT intel_iommu=on "
+		 "iommu=pt\"\n",
+		 head);
+	load(&l, "guide-host-grub-quoting");
+	set_raw(&l.h, "/etc/default/grub.d/zz-passthru.cfg", old);
+	free(l.h.grub.cmdline_linux_default.value);
+	l.h.grub.cmdline_linux_default.value = strdup("quiet intel_iommu=off intel_iommu=on");
+	build(&l, "01:00.0", true, false);
+	assert_new(&l.p, "/etc/default/grub.d/zz-passthru.cfg", want);
+	/* Only the parameter added now gets a reason (and the line). */
+	for (size_t i = 0; i < l.p.nreasons; i++)
+		assert_string_not_equal(l.p.reasons[i].line, "intel_iommu=on");
+	unload(&l);
+
+	/* vfio-pci built in, another ids= list: it replaces ours, the rest stays. */
+	snprintf(old, sizeof(old),
+		 "%sGRUB_CMDLINE_LINUX_DEFAULT=\"$GRUB_CMDLINE_LINUX_DEFAULT iommu=pt "
+		 "vfio_pci.ids=1234:5678\"\n",
+		 head);
+	snprintf(want, sizeof(want),
+		 "%sGRUB_CMDLINE_LINUX_DEFAULT=\"$GRUB_CMDLINE_LINUX_DEFAULT iommu=pt "
+		 "vfio-pci.ids=10de:1f08,10de:10f9,10de:1ada,10de:1adb\"\n",
+		 head);
+	load(&l, "guide-host-builtin");
+	set_raw(&l.h, "/etc/default/grub.d/zz-passthru.cfg", old);
+	free(l.h.grub.cmdline_linux_default.value);
+	l.h.grub.cmdline_linux_default.value = strdup("quiet iommu=pt vfio_pci.ids=1234:5678");
+	build(&l, "01:00.0", false, false);
+	assert_new(&l.p, "/etc/default/grub.d/zz-passthru.cfg", want);
+	unload(&l);
+}
+
 /* Proxmox with systemd-boot: the first line of /etc/kernel/cmdline (FACTS §3). */
 static void test_build_sdboot(void **state)
 {
@@ -443,12 +504,7 @@ static void test_build_sdboot_unclosed(void **state)
 	struct loaded l;
 
 	load(&l, "pve-sdboot");
-	for (size_t i = 0; i < l.h.nraw_files; i++)
-		if (strcmp(l.h.raw_files[i].path, "/etc/kernel/cmdline") == 0) {
-			free(l.h.raw_files[i].data);
-			l.h.raw_files[i].data = strdup(bad);
-			l.h.raw_files[i].len = strlen(bad);
-		}
+	set_raw(&l.h, "/etc/kernel/cmdline", bad);
 	build(&l, "01:00.0", false, false);
 	assert_null(edit_of(&l.p, "/etc/kernel/cmdline"));
 	assert_int_equal(notes_with(&l.p, "unclosed quote"), 1);
@@ -501,6 +557,7 @@ int main(void)
 		cmocka_unit_test(test_build_applied),
 		cmocka_unit_test(test_build_builtin),
 		cmocka_unit_test(test_build_grub_quoting),
+		cmocka_unit_test(test_build_grub_dropin_kept),
 		cmocka_unit_test(test_build_sdboot),
 		cmocka_unit_test(test_build_never_amd_iommu_on),
 		cmocka_unit_test(test_build_sdboot_unclosed),

@@ -306,6 +306,84 @@ static const char *why_of(const struct tokens *t, const char *text)
 	return "";
 }
 
+/* The parameter name of a command-line token as the kernel reads it, or NULL. */
+static char *token_name(struct ctx *c, const char *token)
+{
+	struct pt_cmdline cl = {0};
+	int e = pt_cmdline_parse(token, strlen(token), &cl);
+	char *name = NULL;
+
+	oom_if(c, e == -ENOMEM ? e : 0);
+	if (e == 0 && cl.n == 1) {
+		name = strdup(cl.params[0].name);
+		if (!name)
+			oom_if(c, -ENOMEM);
+	}
+	pt_cmdline_done(&cl);
+	return name;
+}
+
+/*
+ * The tokens our GRUB drop-in adds to GRUB_CMDLINE_LINUX_DEFAULT now (its assignment evaluated
+ * with the variable empty); none when it is absent or not ours to read.
+ */
+static void dropin_tokens(struct ctx *c, const struct pt_raw_file *f, struct pt_strv *out)
+{
+	struct pt_shellvars_doc doc = {0};
+	struct pt_shellvars_env env = {0};
+	const struct pt_shellvars_var *v;
+	struct pt_cmdline cl = {0};
+	unsigned line = 0;
+	int e;
+
+	if (!f || !f->data)
+		return;
+	e = pt_shellvars_parse(f->data, f->len, PT_PLAN_GRUB_DROPIN, &doc, &line);
+	if (e < 0) {
+		oom_if(c, e == -ENOMEM ? e : 0);
+		return;
+	}
+	e = pt_shellvars_eval(&doc, &env);
+	oom_if(c, e);
+	v = e == 0 ? pt_shellvars_env_get(&env, "GRUB_CMDLINE_LINUX_DEFAULT") : NULL;
+	if (v && v->value && v->file) {
+		e = pt_cmdline_parse(v->value, strlen(v->value), &cl);
+		oom_if(c, e == -ENOMEM ? e : 0);
+		for (size_t i = 0; e == 0 && !cl.unterminated && i < cl.n; i++)
+			oom_if(c, pt_strv_push(out, cl.params[i].raw));
+		pt_cmdline_done(&cl);
+	}
+	pt_shellvars_env_done(&env);
+	pt_shellvars_done(&doc);
+}
+
+/* Adds token to sv, in place of a token for the same parameter (a new ids= list). */
+static void merge_token(struct ctx *c, struct pt_strv *sv, const char *token)
+{
+	char *name = token_name(c, token);
+
+	for (size_t i = 0; name && i < sv->n; i++) {
+		char *other = token_name(c, sv->v[i]);
+		bool same = other && pt_cmdline_name_eq(name, other);
+
+		free(other);
+		if (same) {
+			char *dup = strdup(token);
+
+			if (!dup) {
+				oom_if(c, -ENOMEM);
+			} else {
+				free(sv->v[i]);
+				sv->v[i] = dup;
+			}
+			free(name);
+			return;
+		}
+	}
+	free(name);
+	oom_if(c, pt_strv_push(sv, token));
+}
+
 static void cmdline_grub(struct ctx *c, const struct tokens *t)
 {
 	const struct pt_host *h = c->h;
@@ -313,6 +391,7 @@ static void cmdline_grub(struct ctx *c, const struct tokens *t)
 				 *def = &h->grub.cmdline_linux_default;
 	const char *add[8];
 	struct pt_strbuf cur = {0}, body = {0}, q = {0}, line = {0};
+	struct pt_strv keep = {0};
 	const struct pt_raw_file *f;
 	size_t n;
 	bool ok;
@@ -346,8 +425,14 @@ static void cmdline_grub(struct ctx *c, const struct tokens *t)
 		/* Keep the drop-in as it is when it is ours and already carries them. */
 		return;
 	}
+	/* What the drop-in already carries stays: rewriting it with only what is missing now
+	 * would drop a parameter an earlier apply added (it is "in force" through it). */
+	dropin_tokens(c, f, &keep);
 	for (size_t i = 0; i < n; i++)
-		pt_strbuf_printf(&q, " %s", add[i]);
+		merge_token(c, &keep, add[i]);
+	for (size_t i = 0; i < keep.n; i++)
+		pt_strbuf_printf(&q, " %s", keep.v[i]);
+	pt_strv_done(&keep);
 	pt_strbuf_puts(&line, "GRUB_CMDLINE_LINUX_DEFAULT=\"$GRUB_CMDLINE_LINUX_DEFAULT");
 	{
 		struct pt_strbuf qq = {0};
