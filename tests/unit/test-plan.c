@@ -512,6 +512,25 @@ static void test_build_sdboot_unclosed(void **state)
 	unload(&l);
 }
 
+/* /etc/kernel/cmdline without root=: edited, and a note that the refresh will stop. */
+static void test_build_sdboot_no_root(void **state)
+{
+	struct loaded l;
+
+	load(&l, "pve-sdboot");
+	set_raw(&l.h, "/etc/kernel/cmdline", "boot=zfs quiet\nroot=ZFS=rpool/ROOT/pve-1\n");
+	build(&l, "01:00.0", false, false);
+	assert_new(&l.p, "/etc/kernel/cmdline",
+		   "boot=zfs quiet intel_iommu=on\nroot=ZFS=rpool/ROOT/pve-1\n");
+	assert_int_equal(notes_with(&l.p, "has no root= on its first line"), 1);
+	unload(&l);
+
+	load(&l, "pve-sdboot");
+	build(&l, "01:00.0", false, false);
+	assert_int_equal(notes_with(&l.p, "root="), 0);
+	unload(&l);
+}
+
 /* The guards: the boot disk and the default-route NIC in the group. */
 static void test_build_refused(void **state)
 {
@@ -561,6 +580,7 @@ int main(void)
 		cmocka_unit_test(test_build_sdboot),
 		cmocka_unit_test(test_build_never_amd_iommu_on),
 		cmocka_unit_test(test_build_sdboot_unclosed),
+		cmocka_unit_test(test_build_sdboot_no_root),
 		cmocka_unit_test(test_build_refused),
 		cmocka_unit_test(test_build_no_such_slot),
 	};

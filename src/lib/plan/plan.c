@@ -476,6 +476,18 @@ static void cmdline_grub(struct ctx *c, const struct tokens *t)
 	pt_strbuf_done(&body);
 }
 
+/* Whether the first line of a command-line file names root= (proxmox-boot-tool needs it). */
+static bool has_root(struct ctx *c, const char *text)
+{
+	struct pt_cmdline cl = {0};
+	int e = pt_cmdline_parse(text, pt_cmdline_first_line(text, strlen(text)), &cl);
+	bool yes = e == 0 && pt_cmdline_find_last(&cl, "root");
+
+	oom_if(c, e == -ENOMEM ? e : 0);
+	pt_cmdline_done(&cl);
+	return yes;
+}
+
 static void cmdline_kernel_file(struct ctx *c, const struct tokens *t)
 {
 	const char *all[8];
@@ -516,6 +528,12 @@ static void cmdline_kernel_file(struct ctx *c, const struct tokens *t)
 			       "(FACTS §3), after the user's parameters",
 			       why_of(t, need[i]));
 		c->boot_cmd = "proxmox-boot-tool";
+		if (!has_root(c, f->data))
+			pushf(c, &c->p->notes,
+			      "%s has no root= on its first line: proxmox-boot-tool refresh "
+			      "stops with \"No root= parameter in /etc/kernel/cmdline found!\" "
+			      "(FACTS §3); add the root= of /proc/cmdline to it first",
+			      PT_PLAN_KERNEL_CMDLINE);
 	}
 	pt_strbuf_done(&out);
 }
