@@ -354,6 +354,16 @@ static void test_build_grub_quoting(void **state)
 	assert_cmds(&l.p, "update-initramfs -u -k all");
 	unload(&l);
 
+	/* A value with a real newline (inside the quotes, not a backslash-newline): grub.cfg's
+	 * linux line ends there, so no drop-in, and a note. */
+	load(&l, "guide-host-grub-quoting");
+	free(l.h.grub.cmdline_linux_default.value);
+	l.h.grub.cmdline_linux_default.value = strdup("quiet\nintel_iommu=off");
+	build(&l, "01:00.0", false, false);
+	assert_null(edit_of(&l.p, "/etc/default/grub.d/zz-passthru.cfg"));
+	assert_int_equal(notes_with(&l.p, "holds a newline"), 1);
+	unload(&l);
+
 	/* The user's value already has intel_iommu=on last: nothing for GRUB. */
 	load(&l, "guide-host-grub-quoting");
 	free(l.h.grub.cmdline_linux.value);

@@ -419,6 +419,20 @@ static void cmdline_grub(struct ctx *c, const struct tokens *t)
 		pt_strbuf_done(&cur);
 		return;
 	}
+	if (strchr(pt_strbuf_str(&cur), '\n')) {
+		const struct pt_grub_var *at = def->file ? def : lin;
+
+		/* grub-mkconfig writes the value into grub.cfg's linux line as it is (10_linux). */
+		pushf(c, &c->p->notes,
+		      "GRUB's command line (GRUB_CMDLINE_LINUX then GRUB_CMDLINE_LINUX_DEFAULT, "
+		      "last set at %s:%u) holds a newline: it ends the linux line grub-mkconfig "
+		      "writes, so what follows it, and anything added, never reaches the kernel; "
+		      "put the value on one line (a backslash-newline is fine) first; no "
+		      "command-line edit planned (needed: %s)",
+		      at->file ? at->file : "?", at->line, t->v[0].text);
+		pt_strbuf_done(&cur);
+		return;
+	}
 	n = needed(c, pt_strbuf_str(&cur), t, add);
 	pt_strbuf_done(&cur);
 	if (n == 0) {
