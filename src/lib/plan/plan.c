@@ -306,12 +306,102 @@ static size_t needed(struct ctx *c, const char *line, const struct tokens *t, co
 	return n;
 }
 
+/* Whether a command line's first line ends inside a quote the kernel would not close. */
+static bool unclosed_quote(struct ctx *c, const char *line)
+{
+	struct pt_cmdline cl = {0};
+	int e = pt_cmdline_parse(line, pt_cmdline_first_line(line, strlen(line)), &cl);
+	bool open = e == 0 && cl.unterminated;
+
+	oom_if(c, e == -ENOMEM ? e : 0);
+	pt_cmdline_done(&cl);
+	return open;
+}
+
 static const char *why_of(const struct tokens *t, const char *text)
 {
 	for (size_t i = 0; i < t->n; i++)
 		if (streq(t->v[i].text, text))
 			return t->v[i].why;
 	return "";
+}
+
+/* The parameter name of a command-line token as the kernel reads it, or NULL. */
+static char *token_name(struct ctx *c, const char *token)
+{
+	struct pt_cmdline cl = {0};
+	int e = pt_cmdline_parse(token, strlen(token), &cl);
+	char *name = NULL;
+
+	oom_if(c, e == -ENOMEM ? e : 0);
+	if (e == 0 && cl.n == 1) {
+		name = strdup(cl.params[0].name);
+		if (!name)
+			oom_if(c, -ENOMEM);
+	}
+	pt_cmdline_done(&cl);
+	return name;
+}
+
+/*
+ * The tokens our GRUB drop-in adds to GRUB_CMDLINE_LINUX_DEFAULT now (its assignment evaluated
+ * with the variable empty); none when it is absent or not ours to read.
+ */
+static void dropin_tokens(struct ctx *c, const struct pt_raw_file *f, struct pt_strv *out)
+{
+	struct pt_shellvars_doc doc = {0};
+	struct pt_shellvars_env env = {0};
+	const struct pt_shellvars_var *v;
+	struct pt_cmdline cl = {0};
+	unsigned line = 0;
+	int e;
+
+	if (!f || !f->data)
+		return;
+	e = pt_shellvars_parse(f->data, f->len, PT_PLAN_GRUB_DROPIN, &doc, &line);
+	if (e < 0) {
+		oom_if(c, e == -ENOMEM ? e : 0);
+		return;
+	}
+	e = pt_shellvars_eval(&doc, &env);
+	oom_if(c, e);
+	v = e == 0 ? pt_shellvars_env_get(&env, "GRUB_CMDLINE_LINUX_DEFAULT") : NULL;
+	if (v && v->value && v->file) {
+		e = pt_cmdline_parse(v->value, strlen(v->value), &cl);
+		oom_if(c, e == -ENOMEM ? e : 0);
+		for (size_t i = 0; e == 0 && !cl.unterminated && i < cl.n; i++)
+			oom_if(c, pt_strv_push(out, cl.params[i].raw));
+		pt_cmdline_done(&cl);
+	}
+	pt_shellvars_env_done(&env);
+	pt_shellvars_done(&doc);
+}
+
+/* Adds token to sv, in place of a token for the same parameter (a new ids= list). */
+static void merge_token(struct ctx *c, struct pt_strv *sv, const char *token)
+{
+	char *name = token_name(c, token);
+
+	for (size_t i = 0; name && i < sv->n; i++) {
+		char *other = token_name(c, sv->v[i]);
+		bool same = other && pt_cmdline_name_eq(name, other);
+
+		free(other);
+		if (same) {
+			char *dup = strdup(token);
+
+			if (!dup) {
+				oom_if(c, -ENOMEM);
+			} else {
+				free(sv->v[i]);
+				sv->v[i] = dup;
+			}
+			free(name);
+			return;
+		}
+	}
+	free(name);
+	oom_if(c, pt_strv_push(sv, token));
 }
 
 static void cmdline_grub(struct ctx *c, const struct tokens *t)
@@ -321,6 +411,7 @@ static void cmdline_grub(struct ctx *c, const struct tokens *t)
 				 *def = &h->grub.cmdline_linux_default;
 	const char *add[8];
 	struct pt_strbuf cur = {0}, body = {0}, q = {0}, line = {0};
+	struct pt_strv keep = {0};
 	const struct pt_raw_file *f;
 	size_t n;
 	bool ok;
@@ -335,14 +426,47 @@ static void cmdline_grub(struct ctx *c, const struct tokens *t)
 	if (!ok)
 		return;
 	pt_strbuf_printf(&cur, "%s %s", lin->value ? lin->value : "", def->value ? def->value : "");
+	if (unclosed_quote(c, pt_strbuf_str(&cur))) {
+		const struct pt_grub_var *at = def->file ? def : lin;
+
+		/* What the drop-in appends would become part of the quoted value (FACTS §2). */
+		pushf(c, &c->p->notes,
+		      "GRUB's command line (GRUB_CMDLINE_LINUX then GRUB_CMDLINE_LINUX_DEFAULT, "
+		      "last set at %s:%u) ends inside an unclosed double quote: a parameter added "
+		      "after it would become part of the quoted value; fix the quoting first; no "
+		      "command-line edit planned (needed: %s)",
+		      at->file ? at->file : "?", at->line, t->v[0].text);
+		pt_strbuf_done(&cur);
+		return;
+	}
+	if (strchr(pt_strbuf_str(&cur), '\n')) {
+		const struct pt_grub_var *at = def->file ? def : lin;
+
+		/* grub-mkconfig writes the value into grub.cfg's linux line as it is (10_linux). */
+		pushf(c, &c->p->notes,
+		      "GRUB's command line (GRUB_CMDLINE_LINUX then GRUB_CMDLINE_LINUX_DEFAULT, "
+		      "last set at %s:%u) holds a newline: it ends the linux line grub-mkconfig "
+		      "writes, so what follows it, and anything added, never reaches the kernel; "
+		      "put the value on one line (a backslash-newline is fine) first; no "
+		      "command-line edit planned (needed: %s)",
+		      at->file ? at->file : "?", at->line, t->v[0].text);
+		pt_strbuf_done(&cur);
+		return;
+	}
 	n = needed(c, pt_strbuf_str(&cur), t, add);
 	pt_strbuf_done(&cur);
 	if (n == 0) {
 		/* Keep the drop-in as it is when it is ours and already carries them. */
 		return;
 	}
+	/* What the drop-in already carries stays: rewriting it with only what is missing now
+	 * would drop a parameter an earlier apply added (it is "in force" through it). */
+	dropin_tokens(c, f, &keep);
 	for (size_t i = 0; i < n; i++)
-		pt_strbuf_printf(&q, " %s", add[i]);
+		merge_token(c, &keep, add[i]);
+	for (size_t i = 0; i < keep.n; i++)
+		pt_strbuf_printf(&q, " %s", keep.v[i]);
+	pt_strv_done(&keep);
 	pt_strbuf_puts(&line, "GRUB_CMDLINE_LINUX_DEFAULT=\"$GRUB_CMDLINE_LINUX_DEFAULT");
 	{
 		struct pt_strbuf qq = {0};
@@ -386,6 +510,18 @@ static void cmdline_grub(struct ctx *c, const struct tokens *t)
 	pt_strbuf_done(&body);
 }
 
+/* Whether the first line of a command-line file names root= (proxmox-boot-tool needs it). */
+static bool has_root(struct ctx *c, const char *text)
+{
+	struct pt_cmdline cl = {0};
+	int e = pt_cmdline_parse(text, pt_cmdline_first_line(text, strlen(text)), &cl);
+	bool yes = e == 0 && pt_cmdline_find_last(&cl, "root");
+
+	oom_if(c, e == -ENOMEM ? e : 0);
+	pt_cmdline_done(&cl);
+	return yes;
+}
+
 static void cmdline_kernel_file(struct ctx *c, const struct tokens *t)
 {
 	const char *all[8];
@@ -426,6 +562,12 @@ static void cmdline_kernel_file(struct ctx *c, const struct tokens *t)
 			       "(FACTS §3), after the user's parameters",
 			       why_of(t, need[i]));
 		c->boot_cmd = "proxmox-boot-tool";
+		if (!has_root(c, f->data))
+			pushf(c, &c->p->notes,
+			      "%s has no root= on its first line: proxmox-boot-tool refresh "
+			      "stops with \"No root= parameter in /etc/kernel/cmdline found!\" "
+			      "(FACTS §3); add the root= of /proc/cmdline to it first",
+			      PT_PLAN_KERNEL_CMDLINE);
 	}
 	pt_strbuf_done(&out);
 }
@@ -511,6 +653,14 @@ static bool pre_has_vfio(const struct pt_modprobe_cmd *cmd)
 /* Modules that would claim a device of the set (from the module index), sorted. */
 static void claimers(struct ctx *c, struct pt_strv *out)
 {
+	if (!c->h->modules_known) {
+		pushf(c, &c->p->notes,
+		      "no module index of this kernel (/lib/modules/%s) in this root: which "
+		      "drivers would claim these devices at boot is unknown, so no softdep is "
+		      "planned; `passthru plan` on the host itself plans them",
+		      c->h->kernel_release ? c->h->kernel_release : "?");
+		return;
+	}
 	for (size_t k = 0; k < c->p->ndevs; k++) {
 		const struct pt_pci_dev *d = &c->h->devs[c->p->devs[k]];
 
@@ -791,6 +941,12 @@ static void override_script(struct ctx *c)
 
 /* ---- modules (FACTS §4.3) ---- */
 
+/* Listed in modules.builtin: nothing to load (FACTS §1.2). */
+static bool builtin(const struct pt_host *h, const char *module)
+{
+	return h->builtin_known && pt_modbuiltin_has(&h->builtin, module);
+}
+
 static void modules(struct ctx *c)
 {
 	const struct pt_host *h = c->h;
@@ -801,18 +957,24 @@ static void modules(struct ctx *c)
 	struct pt_modlist list = {0};
 	bool ok;
 
-	/* modules-load.d: ours, whole. */
+	/* modules-load.d: ours, whole; none at all when every VFIO module is built in. */
 	f = raw(c, PT_PLAN_MODULES_LOAD, &ok);
 	if (ok) {
+		size_t nload = 0;
+
 		pt_strbuf_puts(&load, "# Written by passthru: the VFIO modules, loaded at boot.\n");
 		for (size_t i = 0; i < nall; i++)
-			if (!(h->builtin_known && pt_modbuiltin_has(&h->builtin, all[i])))
+			if (!builtin(h, all[i])) {
 				pt_strbuf_printf(&load, "%s\n", all[i]);
-		if (edit(c, f, PT_PLAN_MODULES_LOAD, load.buf, load.len))
+				nload++;
+			}
+		if (nload && edit(c, f, PT_PLAN_MODULES_LOAD, load.buf, load.len))
 			for (size_t i = 0; i < nall; i++)
-				reason(c, PT_PLAN_MODULES_LOAD, all[i],
-				       "loaded by systemd-modules-load after the initramfs: keeps "
-				       "VFIO there when the initramfs is rebuilt without it");
+				if (!builtin(h, all[i]))
+					reason(c, PT_PLAN_MODULES_LOAD, all[i],
+					       "loaded by systemd-modules-load after the "
+					       "initramfs: keeps VFIO there when the initramfs "
+					       "is rebuilt without it");
 	}
 	/* initramfs-tools/modules: the user's; append what is missing. */
 	f = raw(c, PT_PLAN_INITRAMFS_MODULES, &ok);
@@ -827,15 +989,13 @@ static void modules(struct ctx *c)
 	size_t mark = init.len;
 
 	for (size_t i = 0; i < nall; i++) {
-		if (pt_modlist_find(&list, all[i]) ||
-		    (h->builtin_known && pt_modbuiltin_has(&h->builtin, all[i])))
+		if (pt_modlist_find(&list, all[i]) || builtin(h, all[i]))
 			continue;
 		pt_strbuf_printf(&init, "%s\n", all[i]);
 	}
 	if (init.len > mark && edit(c, f, PT_PLAN_INITRAMFS_MODULES, init.buf, init.len)) {
 		for (size_t i = 0; i < nall; i++)
-			if (!pt_modlist_find(&list, all[i]) &&
-			    !(h->builtin_known && pt_modbuiltin_has(&h->builtin, all[i])))
+			if (!pt_modlist_find(&list, all[i]) && !builtin(h, all[i]))
 				reason(c, PT_PLAN_INITRAMFS_MODULES, all[i],
 				       "force-loaded inside the initramfs, before udev coldplug "
 				       "loads a device's own driver (FACTS §4.3)%s",
