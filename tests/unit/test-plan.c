@@ -226,7 +226,7 @@ static size_t notes_with(const struct pt_plan *p, const char *s)
 
 static const char guide_modprobe[] =
 	"# Written by passthru: devices for vfio-pci at boot.\n"
-	"options vfio-pci ids=10de:1f08,10de:10f9,10de:1ada,10de:1adb\n"
+	"options vfio-pci ids=10de:1f08,10de:10f9,10de:1ada,10de:1adb disable_vga=1\n"
 	"softdep nouveau pre: vfio-pci\n"
 	"softdep snd_hda_intel pre: vfio-pci\n"
 	"softdep xhci_pci pre: vfio-pci\n";
@@ -310,7 +310,8 @@ static void test_build_builtin(void **state)
 		   "# Named zz-* so grub-mkconfig sources it after the other drop-ins (glob "
 		   "order;\n# the last assignment wins).\n"
 		   "GRUB_CMDLINE_LINUX_DEFAULT=\"$GRUB_CMDLINE_LINUX_DEFAULT "
-		   "vfio-pci.ids=10de:1f08,10de:10f9,10de:1ada,10de:1adb\"\n");
+		   "vfio-pci.ids=10de:1f08,10de:10f9,10de:1ada,10de:1adb "
+		   "vfio-pci.disable_vga=1\"\n");
 	assert_false(written(&l.p, "options vfio"));
 	assert_false(written(&l.p, "vfio_pci\n"));
 	for (size_t i = 0; i < l.p.nreasons; i++)
@@ -419,14 +420,19 @@ static void test_build_grub_dropin_kept(void **state)
 		assert_string_not_equal(l.p.reasons[i].line, "intel_iommu=on");
 	unload(&l);
 
-	/* vfio-pci built in, another ids= list: it replaces ours, the rest stays. */
+	/*
+	 * vfio-pci built in, an earlier slot's ids= list: the new list keeps its IDs (planning a
+	 * second slot must not give the first one back), replaces the token in place, the rest
+	 * stays.
+	 */
 	snprintf(old, sizeof(old),
 		 "%sGRUB_CMDLINE_LINUX_DEFAULT=\"$GRUB_CMDLINE_LINUX_DEFAULT iommu=pt "
 		 "vfio_pci.ids=1234:5678\"\n",
 		 head);
 	snprintf(want, sizeof(want),
 		 "%sGRUB_CMDLINE_LINUX_DEFAULT=\"$GRUB_CMDLINE_LINUX_DEFAULT iommu=pt "
-		 "vfio-pci.ids=10de:1f08,10de:10f9,10de:1ada,10de:1adb\"\n",
+		 "vfio-pci.ids=1234:5678,10de:1f08,10de:10f9,10de:1ada,10de:1adb "
+		 "vfio-pci.disable_vga=1\"\n",
 		 head);
 	load(&l, "guide-host-builtin");
 	set_raw(&l.h, "/etc/default/grub.d/zz-passthru.cfg", old);

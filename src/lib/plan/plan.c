@@ -615,10 +615,113 @@ static bool id_shared(const struct ctx *c, const struct pt_pci_dev *d)
 	return false;
 }
 
+static bool pre_has_vfio(const struct pt_modprobe_cmd *cmd)
+{
+	for (size_t i = 0; i < cmd->pre.n; i++)
+		if (pt_modprobe_name_eq(cmd->pre.v[i], "vfio_pci"))
+			return true;
+	return false;
+}
+
+/*
+ * What an earlier apply (for another slot) put in our modprobe.d file stays: planning slot B
+ * must not take slot A's devices back from vfio-pci.
+ */
+static const struct pt_modprobe_conf *our_conf(const struct ctx *c)
+{
+	for (size_t i = 0; i < c->h->modprobe.n_confs; i++)
+		if (streq(c->h->modprobe.confs[i].file, PT_PLAN_MODPROBE))
+			return &c->h->modprobe.confs[i];
+	return NULL;
+}
+
+static void split_ids(struct ctx *c, const char *list, struct pt_strv *out)
+{
+	while (*list) {
+		size_t n = strcspn(list, ",");
+		char *one = strndup(list, n);
+
+		if (!one)
+			oom_if(c, -ENOMEM);
+		else if (n && !pt_strv_contains(out, one))
+			oom_if(c, pt_strv_push(out, one));
+		free(one);
+		list += n + (list[n] == ',');
+	}
+}
+
+/* The values of our earlier `options vfio-pci NAME=...` (ids, disable_vga). */
+static void prev_option(struct ctx *c, const char *name, struct pt_strv *out)
+{
+	const struct pt_modprobe_conf *conf = our_conf(c);
+
+	for (size_t i = 0; conf && i < conf->n_cmds; i++) {
+		const struct pt_modprobe_cmd *cmd = &conf->cmds[i];
+
+		if (cmd->kind != PT_MODPROBE_OPTIONS ||
+		    !pt_modprobe_name_eq(cmd->module, "vfio_pci"))
+			continue;
+		for (size_t k = 0; k < cmd->n_params; k++)
+			if (cmd->params[k].value && pt_modprobe_param_eq(cmd->params[k].name, name))
+				split_ids(c, cmd->params[k].value, out);
+	}
+}
+
+/* Modules our earlier file blacklists (kind BLACKLIST) or orders after vfio-pci (SOFTDEP). */
+static void prev_modules(struct ctx *c, enum pt_modprobe_kind kind, struct pt_strv *out)
+{
+	const struct pt_modprobe_conf *conf = our_conf(c);
+
+	for (size_t i = 0; conf && i < conf->n_cmds; i++) {
+		const struct pt_modprobe_cmd *cmd = &conf->cmds[i];
+
+		if (cmd->kind == kind && !pt_strv_contains(out, cmd->module) &&
+		    (kind != PT_MODPROBE_SOFTDEP || pre_has_vfio(cmd)))
+			oom_if(c, pt_strv_push(out, cmd->module));
+	}
+}
+
+/* vfio-pci built in: the vfio-pci.ids= the boot configuration already passes. */
+static void prev_cmdline_ids(struct ctx *c, struct pt_strv *out)
+{
+	const struct pt_host *h = c->h;
+	const char *src[3] = {0};
+	const char *why;
+
+	switch (pt_boot_path(h, &why)) {
+	case PT_BOOT_GRUB:
+		src[0] = h->grub.cmdline_linux.value;
+		src[1] = h->grub.cmdline_linux_default.value;
+		break;
+	case PT_BOOT_SDBOOT_PBT:
+		src[0] = h->boot.kernel_cmdline_file;
+		break;
+	default:
+		break;
+	}
+	for (size_t i = 0; i < 3 && src[i]; i++) {
+		struct pt_cmdline cl = {0};
+		const struct pt_cmdline_param *ids;
+
+		oom_if(c, pt_cmdline_parse(src[i], strlen(src[i]), &cl));
+		ids = pt_cmdline_find_last(&cl, "vfio_pci.ids");
+		if (ids && ids->value)
+			split_ids(c, ids->value, out);
+		pt_cmdline_done(&cl);
+	}
+}
+
 /* The vendor:device list for ids= ("" when none is usable). */
-static void ids(struct ctx *c, struct pt_strbuf *out)
+static void ids(struct ctx *c, bool builtin, struct pt_strbuf *out)
 {
 	struct pt_strv seen = {0};
+
+	if (builtin)
+		prev_cmdline_ids(c, &seen);
+	else
+		prev_option(c, "ids", &seen);
+	for (size_t i = 0; i < seen.n; i++)
+		pt_strbuf_printf(out, "%s%s", out->len ? "," : "", seen.v[i]);
 
 	for (size_t k = 0; k < c->p->ndevs; k++) {
 		const struct pt_pci_dev *d = &c->h->devs[c->p->devs[k]];
@@ -640,14 +743,6 @@ static void ids(struct ctx *c, struct pt_strbuf *out)
 		pt_strbuf_printf(out, "%s%s", out->len ? "," : "", id);
 	}
 	pt_strv_done(&seen);
-}
-
-static bool pre_has_vfio(const struct pt_modprobe_cmd *cmd)
-{
-	for (size_t i = 0; i < cmd->pre.n; i++)
-		if (pt_modprobe_name_eq(cmd->pre.v[i], "vfio_pci"))
-			return true;
-	return false;
 }
 
 /* Modules that would claim a device of the set (from the module index), sorted. */
@@ -692,31 +787,45 @@ static const struct pt_pci_dev *host_user(const struct ctx *c, const char *name)
 	return NULL;
 }
 
-/* --blacklist: only modules no host device needs (snd_hda_intel with onboard audio, FACTS §4.1). */
+/*
+ * --blacklist: only modules no host device needs (snd_hda_intel with onboard audio, FACTS
+ * §4.1); an earlier apply's blacklist lines stay.
+ */
 static void blacklist(struct ctx *c, const struct pt_strv *mods, struct pt_strbuf *body)
 {
+	struct pt_strv prev = {0}, all = {0};
 	struct pt_strbuf line = {0};
 
-	for (size_t i = 0; i < mods->n; i++) {
+	prev_modules(c, PT_MODPROBE_BLACKLIST, &prev);
+	for (size_t i = 0; i < prev.n; i++)
+		oom_if(c, pt_strv_push(&all, prev.v[i]));
+	for (size_t i = 0; c->req->blacklist && i < mods->n; i++) {
 		const struct pt_pci_dev *o = host_user(c, mods->v[i]);
 
-		if (o) {
+		if (o)
 			pushf(c, &c->p->notes,
 			      "not blacklisted: %s, because %s (%s) stays with the host and uses "
 			      "it",
 			      mods->v[i], o->slot, o->class_name ? o->class_name : "a device");
-			continue;
-		}
+		else if (!pt_strv_contains(&all, mods->v[i]))
+			oom_if(c, pt_strv_push(&all, mods->v[i]));
+	}
+	pt_strv_sort(&all);
+	for (size_t i = 0; i < all.n; i++) {
 		pt_strbuf_reset(&line);
-		pt_strbuf_printf(&line, "blacklist %s", mods->v[i]);
+		pt_strbuf_printf(&line, "blacklist %s", all.v[i]);
 		pt_strbuf_printf(body, "%s\n", line.buf);
+		if (pt_strv_contains(&prev, all.v[i]))
+			continue; /* unchanged: an earlier apply wrote it */
 		reason(c, PT_PLAN_MODPROBE, line.buf,
 		       "requested (--blacklist); no device that stays with the host uses %s. It "
 		       "only stops loading by alias: an explicit modprobe or a dependency still "
 		       "loads it (FACTS §4.1)",
-		       mods->v[i]);
+		       all.v[i]);
 	}
 	pt_strbuf_done(&line);
+	pt_strv_done(&prev);
+	pt_strv_done(&all);
 }
 
 static void user_vfio_options(struct ctx *c)
@@ -788,8 +897,15 @@ static void binding(struct ctx *c, struct tokens *t)
 	const char *vga;
 	bool ok;
 
-	ids(c, &idl);
+	ids(c, builtin, &idl);
 	vga = disable_vga(c);
+	if (!vga) {
+		struct pt_strv prev = {0};
+
+		prev_option(c, "disable_vga", &prev);
+		vga = prev.n ? "disable_vga=1" : NULL;
+		pt_strv_done(&prev);
+	}
 	if (builtin) {
 		if (idl.len) {
 			pt_strbuf_printf(&line, "vfio-pci.ids=%s", idl.buf);
@@ -825,6 +941,8 @@ static void binding(struct ctx *c, struct tokens *t)
 			reason(c, PT_PLAN_MODPROBE, line.buf, "%s: %s", vga, disable_vga_why);
 	}
 	claimers(c, &mods);
+	prev_modules(c, PT_MODPROBE_SOFTDEP, &mods);
+	pt_strv_sort(&mods);
 	for (size_t i = 0; i < mods.n; i++) {
 		struct pt_modprobe_refs refs = {0};
 		const struct pt_modprobe_ref *first = NULL;
@@ -855,8 +973,7 @@ static void binding(struct ctx *c, struct tokens *t)
 		       "blacklist: other devices may still need %s",
 		       mods.v[i], mods.v[i]);
 	}
-	if (c->req->blacklist)
-		blacklist(c, &mods, &body);
+	blacklist(c, &mods, &body);
 	if (c->p->nreasons == nreasons || !edit(c, f, PT_PLAN_MODPROBE, body.buf, body.len)) {
 		/* Nothing to say, or the file already says it: no reasons for an unchanged file. */
 		drop_reasons(c, nreasons);
@@ -904,6 +1021,38 @@ static const char override_head[] =
 	"}\n"
 	"\n";
 
+/*
+ * The override lines an earlier apply wrote, re-emitted only in the exact form this planner
+ * writes (the file is a shell script: nothing else from it is copied into the new one).
+ */
+static void prev_overrides(struct ctx *c, const struct pt_raw_file *f, struct pt_strbuf *body)
+{
+	const char *p = f->data, *end = f->data ? f->data + f->len : NULL;
+
+	while (p && p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		char slot[32], line[96];
+		unsigned ven, dev;
+		int used = 0;
+		bool again = false;
+
+		if (n < sizeof(line)) {
+			memcpy(line, p, n);
+			line[n] = '\0';
+			if (sscanf(line, "override %31[0-9a-f:.] 0x%4x 0x%4x%n", slot, &ven, &dev,
+				   &used) == 3 &&
+			    (size_t)used == n) {
+				for (size_t k = 0; k < c->nshared; k++)
+					again |= streq(c->h->devs[c->shared[k]].slot, slot);
+				if (!again)
+					pt_strbuf_printf(body, "%s\n", line);
+			}
+		}
+		p += n + 1;
+	}
+}
+
 static void override_script(struct ctx *c)
 {
 	struct pt_strbuf body = {0}, line = {0};
@@ -917,6 +1066,7 @@ static void override_script(struct ctx *c)
 	if (!ok)
 		return;
 	pt_strbuf_puts(&body, override_head);
+	prev_overrides(c, f, &body);
 	for (size_t k = 0; k < c->nshared; k++) {
 		const struct pt_pci_dev *d = &c->h->devs[c->shared[k]];
 
