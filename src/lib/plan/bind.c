@@ -294,7 +294,7 @@ static void unbind_notes(struct ctx *c, const struct pt_bind_dev *bd, const stru
 
 	if (s && s->driver && c->h->pci_drivers_known && !registered(c->h, s->driver))
 		pushf(c, &c->p->notes,
-		      "%s: its previous driver %s is not registered now (its module is not "
+		      "%s: its driver before bind, %s, is not registered now (its module is not "
 		      "loaded): load the module first, or the device stays without a driver",
 		      d->slot, s->driver);
 }
