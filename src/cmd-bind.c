@@ -323,6 +323,7 @@ static int perform(const struct pt_cli *cli, struct pt_root *root, const struct 
 		bool ok = true;
 
 		if (bd->nwrites) {
+			fflush(stdout); /* a refused write's message comes after what was shown */
 			write_dev(cli, root, h->devs[bd->idx].slot, bd);
 			ok = report_dev(root, h, p, bd);
 			all_ok &= ok;
