@@ -277,6 +277,7 @@ static bool group_in_use(const struct pt_cli *cli, struct pt_root *root, const s
 		if (!streq_ptr(p->devs[i].driver, VFIO_PCI) || !(d->have & PT_PCI_HAVE_GROUP) ||
 		    pt_root_vfio_group_viable(root, d->iommu_group) != -EBUSY)
 			continue;
+		fflush(stdout);
 		fprintf(stderr,
 			"%s: unbind: /dev/vfio/%d is in use (a running VM?): vfio-pci would wait "
 			"for it to let go; stop it first. Nothing changed.\n",
