@@ -138,6 +138,20 @@ static const char *base(const char *path)
 
 /* ---- the devices ---- */
 
+int pt_plan_set(const struct pt_host *h, size_t idx, bool *in_set, size_t *devs, size_t *ndevs)
+{
+	*ndevs = 0;
+	pt_passthrough_set(h, idx, in_set);
+	for (size_t i = 0; i < h->ndevs; i++) {
+		/* Bridges and ports stay with the host; vfio-pci refuses them (FACTS §4.1). */
+		if (in_set[i] && h->devs[i].is_bridge)
+			in_set[i] = false;
+		if (in_set[i])
+			devs[(*ndevs)++] = i;
+	}
+	return 0;
+}
+
 static int devices(struct ctx *c, size_t idx)
 {
 	const struct pt_host *h = c->h;
@@ -147,29 +161,35 @@ static int devices(struct ctx *c, size_t idx)
 	c->shared = calloc(h->ndevs ? h->ndevs : 1, sizeof(*c->shared));
 	if (!c->in_set || !c->p->devs || !c->shared)
 		return -ENOMEM;
-	pt_passthrough_set(h, idx, c->in_set);
-	for (size_t i = 0; i < h->ndevs; i++) {
-		/* Bridges and ports stay with the host; vfio-pci refuses them (FACTS §4.1). */
-		if (c->in_set[i] && h->devs[i].is_bridge)
-			c->in_set[i] = false;
-		if (c->in_set[i])
-			c->p->devs[c->p->ndevs++] = i;
-	}
-	return 0;
+	return pt_plan_set(h, idx, c->in_set, c->p->devs, &c->p->ndevs);
 }
 
-/* The guard of `check` (checks/device.c): boot disk, default-route NIC, only console GPU. */
-static void guards(struct ctx *c, size_t idx)
+static int _printf_(2, 3) strv_pushf(struct pt_strv *sv, const char *fmt, ...)
 {
-	const struct pt_host *h = c->h;
+	struct pt_strbuf sb = {0};
+	va_list ap;
+	int e;
+
+	va_start(ap, fmt);
+	e = pt_strbuf_vprintf(&sb, fmt, ap);
+	va_end(ap);
+	if (e >= 0)
+		e = pt_strv_consume(sv, pt_strbuf_steal(&sb));
+	pt_strbuf_done(&sb);
+	return e;
+}
+
+int pt_plan_guards(const struct pt_host *h, size_t idx, struct pt_strv *refusals,
+		   struct pt_strv *notes)
+{
 	struct pt_check_opts o = {&h->devs[idx].bdf, 1};
 	struct pt_findings fl = {0};
 	struct pt_dev_ctx dc = {h, &o, idx, &h->devs[idx], &fl};
+	int e = pt_check_dev_guard(&dc);
 
-	oom_if(c, pt_check_dev_guard(&dc));
-	if (fl.oom)
-		oom_if(c, -ENOMEM);
-	for (size_t i = 0; i < fl.n; i++) {
+	if (e >= 0 && fl.oom)
+		e = -ENOMEM;
+	for (size_t i = 0; i < fl.n && e >= 0; i++) {
 		const struct pt_finding *f = &fl.v[i];
 		bool hard = streq(f->id, "guard.boot-disk") ||
 			    streq(f->id, "guard.default-route-nic") ||
@@ -177,12 +197,16 @@ static void guards(struct ctx *c, size_t idx)
 
 		if (f->severity == PT_SEV_PASS || !f->message)
 			continue;
-		if (hard)
-			pushf(c, &c->p->refusals, "%s (%s)", f->message, f->id);
-		else
-			pushf(c, &c->p->notes, "%s (%s)", f->message, f->id);
+		e = strv_pushf(hard ? refusals : notes, "%s (%s)", f->message, f->id);
 	}
 	pt_findings_done(&fl);
+	return e;
+}
+
+/* The guard of `check` (checks/device.c): boot disk, default-route NIC, only console GPU. */
+static void guards(struct ctx *c, size_t idx)
+{
+	oom_if(c, pt_plan_guards(c->h, idx, &c->p->refusals, &c->p->notes));
 	c->p->refused = c->p->refusals.n > 0 && !c->req->override_guards;
 }
 
