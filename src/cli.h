@@ -32,8 +32,8 @@ struct pt_cli {
 /* Handles a global option getopt returned; false if opt is not one. */
 bool pt_cli_global_option(struct pt_cli *cli, int opt, const char *arg);
 /*
- * The one SLOT argument of plan, apply and verify ("01:00" means function 0): 0, or the
- * exit status of the usage error it printed.
+ * The one SLOT argument of plan, apply, verify, bind and unbind ("01:00" means function 0): 0, or
+ * the exit status of the usage error it printed.
  */
 int pt_cli_slot_arg(const struct pt_cli *cli, const char *cmd, int argc, char **argv,
 		    struct pt_bdf *ret);
@@ -49,6 +49,8 @@ int pt_cmd_plan(struct pt_cli *cli, int argc, char **argv);
 int pt_cmd_apply(struct pt_cli *cli, int argc, char **argv);
 int pt_cmd_undo(struct pt_cli *cli, int argc, char **argv);
 int pt_cmd_verify(struct pt_cli *cli, int argc, char **argv);
+int pt_cmd_bind(struct pt_cli *cli, int argc, char **argv);
+int pt_cmd_unbind(struct pt_cli *cli, int argc, char **argv);
 
 struct pt_host;
 struct pt_plan;

@@ -20,6 +20,8 @@ bool pt_cli_confirm(const struct pt_cli *cli, const char *cmd, bool yes, const c
 {
 	char answer[16];
 
+	/* What was shown comes before the question or the refusal, also through a pipe. */
+	fflush(stdout);
 	if (yes)
 		return true;
 	if (!isatty(STDIN_FILENO)) {

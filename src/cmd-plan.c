@@ -44,8 +44,8 @@ int pt_cli_print_plan(const struct pt_host *h, const struct pt_plan *p, FILE *ou
 	for (size_t i = 0; i < p->ndevs; i++) {
 		const struct pt_pci_dev *d = &h->devs[p->devs[i]];
 
-		fprintf(out, "  %s %04x:%04x %s%s\n", d->slot, d->vendor, d->device,
-			d->class_name ? d->class_name : "", d->driver ? "" : "");
+		fprintf(out, "  %s %04x:%04x%s%s\n", d->slot, d->vendor, d->device,
+			d->class_name ? " " : "", d->class_name ? d->class_name : "");
 	}
 	fputs("\nChanges:\n", out);
 	e = pt_txn_diff(&p->txn, &sb);
@@ -66,6 +66,8 @@ int pt_cli_print_plan(const struct pt_host *h, const struct pt_plan *p, FILE *ou
 		free(a);
 	}
 	fputs("\nWhy:\n", out);
+	if (p->nreasons == 0)
+		fputs("  none\n", out);
 	for (size_t i = 0; i < p->nreasons; i++)
 		fprintf(out, "  %s: %s\n      %s\n", p->reasons[i].path, p->reasons[i].line,
 			p->reasons[i].why);

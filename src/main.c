@@ -25,6 +25,8 @@ static const struct command commands[] = {
 	{"apply", pt_cmd_apply, "make the planned changes, journaled and undoable"},
 	{"undo", pt_cmd_undo, "restore the exact bytes the last apply replaced"},
 	{"verify", pt_cmd_verify, "after the reboot: prove the slot is ready for a VM"},
+	{"bind", pt_cmd_bind, "give a slot to vfio-pci now, until the next boot (driver_override)"},
+	{"unbind", pt_cmd_unbind, "give the slot back to the drivers it had before bind"},
 	{"snapshot", pt_cmd_snapshot, "save what passthru reads about this host to an archive"},
 };
 

@@ -17,8 +17,10 @@
 #include <sys/file.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <linux/magic.h>
 #include <sys/random.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -686,7 +688,8 @@ int pt_file_write_atomic(const char *path, const void *buf, size_t len, unsigned
 #define WRITE_CHECK_MAX (16u << 20)
 
 static const char *const fault_steps[] = {
-	"open-temp", "write", "chmod", "fsync", "rename", "dir-fsync", "unlink", "mkdir",
+	"open-temp", "write",  "chmod", "fsync",       "rename",
+	"dir-fsync", "unlink", "mkdir", "sysfs-write",
 };
 
 static struct {
@@ -1091,6 +1094,56 @@ int pt_root_rmdir(struct pt_root *r, const char *path)
 		fsync(dfd);
 	close(dfd);
 	trace(r, "rmdir", path, e);
+	return e;
+}
+
+/* Opens a sysfs attribute of the running kernel for writing; refuses anything not on sysfs. */
+static int open_sysfs_attr(struct pt_root *r, const char *path, char **ret_error)
+{
+	struct statfs sfs;
+	int fd = dir_open(r, path, O_WRONLY | O_NOFOLLOW | O_NOCTTY);
+
+	if (fd < 0)
+		return set_msg(ret_error, fd, "%s: %s", path, strerror(-fd));
+	if (fstatfs(fd, &sfs) < 0 || sfs.f_type != SYSFS_MAGIC) {
+		close(fd);
+		return set_msg(ret_error, -EINVAL, "%s is not a sysfs attribute", path);
+	}
+	return fd;
+}
+
+int pt_root_sysfs_write(struct pt_root *r, const char *path, const char *data, size_t len,
+			char **ret_error)
+{
+	ssize_t n;
+	int fd, e;
+
+	if (r->mode != PT_ROOT_LIVE)
+		return set_msg(ret_error, r->mode == PT_ROOT_ARCHIVE ? -EROFS : -EOPNOTSUPP,
+			       "%s is not the running host: sysfs is written on the live host only",
+			       r->spec);
+	if (!startswith(path, "/sys/"))
+		return set_msg(ret_error, -EINVAL, "%s is not under /sys", path);
+	if (r->lock_fd < 0)
+		return set_msg(ret_error, -ENOLCK, "%s: write without the passthru lock", path);
+	fd = open_sysfs_attr(r, path, ret_error);
+	if (fd < 0) {
+		trace(r, "sysfs-write", path, fd);
+		return fd;
+	}
+	/*
+	 * One write(2): the kernel runs the attribute's store handler once per write and takes
+	 * its answer as the result (a retry would be a second command, not a continuation).
+	 */
+	e = fault("sysfs-write");
+	if (e == 0) {
+		n = write(fd, data, len);
+		e = n < 0 ? -errno : (size_t)n != len ? -EIO : 0;
+	}
+	close(fd);
+	if (e < 0)
+		set_msg(ret_error, e, "%s: the kernel refused the write: %s", path, strerror(-e));
+	trace(r, "sysfs-write", path, e);
 	return e;
 }
 

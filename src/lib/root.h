@@ -131,8 +131,21 @@ int pt_root_mkdirs(struct pt_root *r, const char *path, unsigned mode);
 int pt_root_rmdir(struct pt_root *r, const char *path);
 
 /*
+ * Writes data to an existing sysfs attribute of the running kernel (driver_override, a
+ * driver's unbind, drivers_probe): open O_WRONLY in the root, one write(2). No temporary file
+ * and no rename: an attribute is not a regular file, the kernel acts on the write itself.
+ * Live root only: -EOPNOTSUPP for a directory root, -EROFS for an archive (binding acts on
+ * the running kernel, never on a copy). -EINVAL for a path outside /sys or a file not on
+ * sysfs; -ENOLCK without the tool lock; otherwise what the kernel answered (-ENODEV, -EBUSY,
+ * -EINVAL, ...). *ret_error, if given, explains.
+ */
+int pt_root_sysfs_write(struct pt_root *r, const char *path, const char *data, size_t len,
+			char **ret_error);
+
+/*
  * Tests only: fail the nth time (from 1) a write step is reached, with -EIO. Steps:
- * "open-temp", "write", "chmod", "fsync", "rename", "dir-fsync", "unlink", "mkdir".
+ * "open-temp", "write", "chmod", "fsync", "rename", "dir-fsync", "unlink", "mkdir",
+ * "sysfs-write".
  * spec is "<step>" or "<step>:<n>"; NULL clears. Without a call, the environment variable
  * PASSTHRU_FAULT is read once. pt_root_fault_fired() tells whether it went off.
  */

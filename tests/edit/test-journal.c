@@ -28,7 +28,7 @@ static char work[64];
 static const char *tree_base; /* for nftw callbacks */
 static struct pt_strv found;
 
-static void sh(const char *fmt, ...)
+__attribute__((format(printf, 1, 2))) static void sh(const char *fmt, ...)
 {
 	char cmd[2048];
 	va_list ap;
@@ -39,7 +39,7 @@ static void sh(const char *fmt, ...)
 	assert_int_equal(system(cmd), 0);
 }
 
-static int sh_rc(const char *fmt, ...)
+__attribute__((format(printf, 1, 2))) static int sh_rc(const char *fmt, ...)
 {
 	char cmd[2048];
 	va_list ap;

@@ -305,8 +305,34 @@ static void test_archive_refused(void **state)
 	assert_int_equal(pt_root_write(r, "/etc/x", NULL, 0, "x", 1, 0644, &err), -EROFS);
 	free(err);
 	assert_int_equal(pt_root_mkdirs(r, "/etc/y", 0755), -EROFS);
+	assert_int_equal(pt_root_sysfs_write(r, "/sys/x", "x", 1, NULL), -EROFS);
 	pt_root_free(r);
 	unlink(arch);
+}
+
+/*
+ * Runtime binding writes sysfs of the running kernel only. Only refusals are tested here:
+ * they come before any lock or open, so the live root "/" is safe to name.
+ */
+static void test_sysfs_write_refused(void **state)
+{
+	struct pt_root *r = open_locked();
+	char *err = NULL;
+
+	assert_int_equal(pt_root_sysfs_write(r, "/sys/bus/pci/drivers_probe", "x", 1, &err),
+			 -EOPNOTSUPP);
+	assert_non_null(strstr(err, "not the running host"));
+	err = pt_free(err);
+	pt_root_free(r);
+	assert_int_equal(pt_root_open("/", &r, NULL), 0);
+	assert_int_equal(pt_root_sysfs_write(r, "/etc/passwd", "x", 1, &err), -EINVAL);
+	assert_non_null(strstr(err, "not under /sys"));
+	err = pt_free(err);
+	assert_int_equal(pt_root_sysfs_write(r, "/sys/bus/pci/drivers_probe", "x", 1, &err),
+			 -ENOLCK);
+	assert_non_null(strstr(err, "lock"));
+	free(err);
+	pt_root_free(r);
 }
 
 static void test_fault_spec(void **state)
@@ -315,6 +341,7 @@ static void test_fault_spec(void **state)
 	assert_int_equal(pt_root_fault_set("write:0"), -EINVAL);
 	assert_int_equal(pt_root_fault_set("write:x"), -EINVAL);
 	assert_int_equal(pt_root_fault_set("write:3"), 0);
+	assert_int_equal(pt_root_fault_set("sysfs-write"), 0);
 	assert_int_equal(pt_root_fault_set(""), 0);
 	assert_int_equal(pt_root_fault_set(NULL), 0);
 }
@@ -329,6 +356,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_faults, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_remove_and_dirs, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_archive_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sysfs_write_refused, setup, teardown),
 		cmocka_unit_test(test_fault_spec),
 	};
 

@@ -36,7 +36,7 @@ struct pt_finding *pt_findings_add(struct pt_findings *l, enum pt_area area, con
 	return v;
 }
 
-static char *vformat(struct pt_findings *l, const char *fmt, va_list ap)
+_printf_(2, 0) static char *vformat(struct pt_findings *l, const char *fmt, va_list ap)
 {
 	struct pt_strbuf sb = {0};
 

@@ -47,7 +47,8 @@ int pt_facts_gather(struct pt_root *r, const struct pt_facts_opts *opts, struct 
 	h->mode = pt_root_mode(r);
 	if ((e = pt_facts_kernel(r, h)) < 0 || (e = pt_facts_cmdline(r, h)) < 0 ||
 	    (e = pt_facts_kconfig(r, h)) < 0 || (e = pt_facts_boot(r, h)) < 0 ||
-	    (e = pt_facts_pci(r, h)) < 0 || (e = pt_facts_iommu(r, h)) < 0 ||
+	    (e = pt_facts_pci(r, h)) < 0 || (e = pt_facts_pci_drivers(r, h)) < 0 ||
+	    (e = pt_facts_iommu(r, h)) < 0 ||
 	    (e = pt_facts_names(r, opts ? opts->pci_ids_path : NULL, h)) < 0 ||
 	    (e = pt_facts_cpu(r, h)) < 0 || (e = pt_facts_modconf(r, h)) < 0 ||
 	    (e = pt_facts_modules(r, h)) < 0 || (e = pt_facts_boot_disks(r, h)) < 0 ||

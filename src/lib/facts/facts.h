@@ -15,6 +15,8 @@ int pt_facts_gather(struct pt_root *r, const struct pt_facts_opts *opts, struct 
 /* The steps, in the order pt_facts_gather runs them. */
 int pt_facts_kernel(struct pt_root *r, struct pt_host *h);
 int pt_facts_pci(struct pt_root *r, struct pt_host *h);
+/* The PCI drivers registered now (/sys/bus/pci/drivers): vfio-pci once it is loaded. */
+int pt_facts_pci_drivers(struct pt_root *r, struct pt_host *h);
 int pt_facts_iommu(struct pt_root *r, struct pt_host *h);
 int pt_facts_names(struct pt_root *r, const char *pci_ids_path, struct pt_host *h);
 int pt_facts_modconf(struct pt_root *r, struct pt_host *h);
@@ -28,6 +30,14 @@ int pt_facts_uplinks(struct pt_root *r, struct pt_host *h);
 int pt_facts_iomem(struct pt_root *r, struct pt_host *h);
 /* The exact bytes of the files `plan` may edit (pt_host.raw_files). */
 int pt_facts_plan_files(struct pt_root *r, struct pt_host *h);
+
+/*
+ * One function's binding as the kernel shows it now: its driver (NULL: unbound) and its
+ * driver_override (NULL: unset), read the way pt_facts_pci reads them. Runtime binding
+ * re-reads after each step: the kernel is the truth. -errno when either cannot be read.
+ */
+int pt_facts_pci_binding(struct pt_root *r, const char *slot, char **ret_driver,
+			 char **ret_override);
 
 /* Records "path: why" in h->problems (facts never print). */
 void pt_facts_problem(struct pt_host *h, const char *path, const char *why);

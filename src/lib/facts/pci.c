@@ -12,6 +12,7 @@
 #include "util/strbuf.h"
 
 #define PCI_DEVICES "/sys/bus/pci/devices"
+#define PCI_DRIVERS "/sys/bus/pci/drivers"
 
 /* Full config space of a PCIe function; unprivileged readers get 64 bytes (FACTS §1.1). */
 #define CONFIG_MAX 4096
@@ -198,6 +199,14 @@ static void read_identity(struct dev_ctx *c)
 	attr(c, "modalias", &d->modalias);
 }
 
+/* Unset reads "(null)" (a NULL through printf) on old kernels, "" or "\n" on new ones. */
+static char *override_value(char *v)
+{
+	if (v && (!v[0] || streq(v, "(null)")))
+		v = pt_free(v);
+	return v;
+}
+
 static void read_binding(struct dev_ctx *c)
 {
 	struct pt_pci_dev *d = c->d;
@@ -207,13 +216,47 @@ static void read_binding(struct dev_ctx *c)
 	d->driver = link_basename(c, "driver", &e);
 	if (e == 0 || e == -ENOENT)
 		d->have |= PT_PCI_HAVE_DRIVER;
-	/* Unset reads "(null)" (a NULL through printf) on old kernels, "" or "\n" on new ones. */
-	if (attr(c, "driver_override", &v) == 0) {
-		if (v[0] && !streq(v, "(null)"))
-			d->driver_override = v;
-		else
-			free(v);
+	if (attr(c, "driver_override", &v) == 0)
+		d->driver_override = override_value(v);
+}
+
+int pt_facts_pci_binding(struct pt_root *r, const char *slot, char **ret_driver,
+			 char **ret_override)
+{
+	struct attr_path p;
+	char *target = NULL, *v = NULL, *base;
+	int e;
+
+	*ret_driver = *ret_override = NULL;
+	snprintf(p.buf, sizeof(p.buf), "%s/%s/driver", PCI_DEVICES, slot);
+	e = pt_root_readlink(r, p.buf, &target);
+	if (e < 0 && e != -ENOENT)
+		return e;
+	if (target) {
+		base = strrchr(target, '/');
+		*ret_driver = strdup(base ? base + 1 : target);
+		free(target);
+		if (!*ret_driver)
+			return -ENOMEM;
 	}
+	snprintf(p.buf, sizeof(p.buf), "%s/%s/driver_override", PCI_DEVICES, slot);
+	e = pt_root_read_attr(r, p.buf, &v);
+	if (e < 0 && e != -ENOENT) {
+		*ret_driver = pt_free(*ret_driver);
+		return e;
+	}
+	*ret_override = override_value(v);
+	return 0;
+}
+
+int pt_facts_pci_drivers(struct pt_root *r, struct pt_host *h)
+{
+	int e = pt_root_list(r, PCI_DRIVERS, &h->pci_drivers);
+
+	h->pci_drivers_known = e == 0;
+	if (e < 0 && e != -ENOENT && e != -ENOTDIR && e != -EACCES)
+		pt_facts_problem(h, PCI_DRIVERS, strerror(-e));
+	return e == -ENOMEM ? e : 0;
 }
 
 static void read_group(struct dev_ctx *c)

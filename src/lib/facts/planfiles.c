@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* The exact bytes of every file `plan` may edit, so the planner needs no I/O of its own. */
+/*
+ * The exact bytes of every file `plan` may edit and of the state `bind` keeps, so the
+ * planners need no I/O of their own.
+ */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,8 +10,8 @@
 #include "facts/facts.h"
 
 static const char *const plan_files[] = {
-	PT_PLAN_GRUB_DROPIN,  PT_PLAN_KERNEL_CMDLINE,	 PT_PLAN_MODPROBE,
-	PT_PLAN_MODULES_LOAD, PT_PLAN_INITRAMFS_MODULES, PT_PLAN_INITRAMFS_SCRIPT,
+	PT_PLAN_GRUB_DROPIN,	   PT_PLAN_KERNEL_CMDLINE,   PT_PLAN_MODPROBE, PT_PLAN_MODULES_LOAD,
+	PT_PLAN_INITRAMFS_MODULES, PT_PLAN_INITRAMFS_SCRIPT, PT_BIND_STATE,
 };
 
 int pt_facts_plan_files(struct pt_root *r, struct pt_host *h)

@@ -62,6 +62,7 @@ void pt_host_done(struct pt_host *h)
 	free(h->kernel_release);
 	pt_strv_done(&h->iommu_units);
 	pt_strv_done(&h->loaded_modules);
+	pt_strv_done(&h->pci_drivers);
 	pt_cmdline_done(&h->cmdline);
 	free(h->cmdline_raw);
 	pt_kconfig_done(&h->kconfig);

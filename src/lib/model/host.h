@@ -205,6 +205,8 @@ struct pt_raw_file {
 #define PT_PLAN_INITRAMFS_MODULES "/etc/initramfs-tools/modules"
 /* initramfs-tools runs its executable init-top scripts before it loads any module. */
 #define PT_PLAN_INITRAMFS_SCRIPT "/etc/initramfs-tools/scripts/init-top/passthru"
+/* What `passthru bind` saved to give devices back: previous driver and override per BDF. */
+#define PT_BIND_STATE "/var/lib/passthru/bind.state"
 
 struct pt_host {
 	enum pt_root_mode mode;
@@ -223,6 +225,9 @@ struct pt_host {
 	struct pt_pci_dev *devs; /* sorted by address */
 	size_t ndevs;
 	bool pci_known; /* /sys/bus/pci/devices was readable */
+	/* /sys/bus/pci/drivers: the PCI drivers registered now (a loaded or built-in module's). */
+	bool pci_drivers_known;
+	struct pt_strv pci_drivers; /* sorted */
 
 	struct pt_iommu_group *groups; /* sorted by id */
 	size_t ngroups;

@@ -5,19 +5,26 @@
 #include "cmdline-edit.h"
 #include "parse/cmdline.h"
 
+/*
+ * Whether the kernel already sees token as the last occurrence of its parameter: name and
+ * value as the kernel parses them (quotes stripped, '-' and '_' alike in the name), so
+ * intel_iommu="on" is intel_iommu=on, and vfio_pci.ids=x is vfio-pci.ids=x.
+ */
 static bool in_force(const struct pt_cmdline *cl, const char *token)
 {
-	const char *eq = strchr(token, '=');
-	char name[256];
-	const struct pt_cmdline_param *p;
-	size_t n = eq ? (size_t)(eq - token) : strlen(token);
+	struct pt_cmdline want = {0};
+	const struct pt_cmdline_param *p, *t;
+	bool yes = false;
 
-	if (n >= sizeof(name))
+	if (pt_cmdline_parse(token, strlen(token), &want) < 0)
 		return false;
-	memcpy(name, token, n);
-	name[n] = '\0';
-	p = pt_cmdline_find_last(cl, name);
-	return p && streq(p->raw, token);
+	if (want.n == 1) {
+		t = &want.params[0];
+		p = pt_cmdline_find_last(cl, t->name);
+		yes = p && (p->value ? t->value && streq(p->value, t->value) : !t->value);
+	}
+	pt_cmdline_done(&want);
+	return yes;
 }
 
 int pt_plan_cmdline_append(const char *buf, size_t len, const char *const *tokens, size_t n,

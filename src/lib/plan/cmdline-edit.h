@@ -11,8 +11,9 @@
 #include "util/strbuf.h"
 
 /*
- * Appends to out the text of buf with tokens added to its first line; a token whose exact
- * text is already the last occurrence of its name is skipped (already in force). Sets
+ * Appends to out the text of buf with tokens added to its first line; a token the kernel
+ * already sees as the last occurrence of its parameter (same name and value as the kernel
+ * parses them: quotes stripped, '-' and '_' alike in names) is skipped (in force). Sets
  * *ret_added to the number added (0: out is a copy of buf). -EINVAL when the line has an
  * unclosed quote (anything appended would land inside it) or a NUL byte.
  */

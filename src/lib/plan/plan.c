@@ -138,6 +138,20 @@ static const char *base(const char *path)
 
 /* ---- the devices ---- */
 
+int pt_plan_set(const struct pt_host *h, size_t idx, bool *in_set, size_t *devs, size_t *ndevs)
+{
+	*ndevs = 0;
+	pt_passthrough_set(h, idx, in_set);
+	for (size_t i = 0; i < h->ndevs; i++) {
+		/* Bridges and ports stay with the host; vfio-pci refuses them (FACTS §4.1). */
+		if (in_set[i] && h->devs[i].is_bridge)
+			in_set[i] = false;
+		if (in_set[i])
+			devs[(*ndevs)++] = i;
+	}
+	return 0;
+}
+
 static int devices(struct ctx *c, size_t idx)
 {
 	const struct pt_host *h = c->h;
@@ -147,29 +161,35 @@ static int devices(struct ctx *c, size_t idx)
 	c->shared = calloc(h->ndevs ? h->ndevs : 1, sizeof(*c->shared));
 	if (!c->in_set || !c->p->devs || !c->shared)
 		return -ENOMEM;
-	pt_passthrough_set(h, idx, c->in_set);
-	for (size_t i = 0; i < h->ndevs; i++) {
-		/* Bridges and ports stay with the host; vfio-pci refuses them (FACTS §4.1). */
-		if (c->in_set[i] && h->devs[i].is_bridge)
-			c->in_set[i] = false;
-		if (c->in_set[i])
-			c->p->devs[c->p->ndevs++] = i;
-	}
-	return 0;
+	return pt_plan_set(h, idx, c->in_set, c->p->devs, &c->p->ndevs);
 }
 
-/* The guard of `check` (checks/device.c): boot disk, default-route NIC, only console GPU. */
-static void guards(struct ctx *c, size_t idx)
+static int _printf_(2, 3) strv_pushf(struct pt_strv *sv, const char *fmt, ...)
 {
-	const struct pt_host *h = c->h;
+	struct pt_strbuf sb = {0};
+	va_list ap;
+	int e;
+
+	va_start(ap, fmt);
+	e = pt_strbuf_vprintf(&sb, fmt, ap);
+	va_end(ap);
+	if (e >= 0)
+		e = pt_strv_consume(sv, pt_strbuf_steal(&sb));
+	pt_strbuf_done(&sb);
+	return e;
+}
+
+int pt_plan_guards(const struct pt_host *h, size_t idx, struct pt_strv *refusals,
+		   struct pt_strv *notes)
+{
 	struct pt_check_opts o = {&h->devs[idx].bdf, 1};
 	struct pt_findings fl = {0};
 	struct pt_dev_ctx dc = {h, &o, idx, &h->devs[idx], &fl};
+	int e = pt_check_dev_guard(&dc);
 
-	oom_if(c, pt_check_dev_guard(&dc));
-	if (fl.oom)
-		oom_if(c, -ENOMEM);
-	for (size_t i = 0; i < fl.n; i++) {
+	if (e >= 0 && fl.oom)
+		e = -ENOMEM;
+	for (size_t i = 0; i < fl.n && e >= 0; i++) {
 		const struct pt_finding *f = &fl.v[i];
 		bool hard = streq(f->id, "guard.boot-disk") ||
 			    streq(f->id, "guard.default-route-nic") ||
@@ -177,12 +197,16 @@ static void guards(struct ctx *c, size_t idx)
 
 		if (f->severity == PT_SEV_PASS || !f->message)
 			continue;
-		if (hard)
-			pushf(c, &c->p->refusals, "%s (%s)", f->message, f->id);
-		else
-			pushf(c, &c->p->notes, "%s (%s)", f->message, f->id);
+		e = strv_pushf(hard ? refusals : notes, "%s (%s)", f->message, f->id);
 	}
 	pt_findings_done(&fl);
+	return e;
+}
+
+/* The guard of `check` (checks/device.c): boot disk, default-route NIC, only console GPU. */
+static void guards(struct ctx *c, size_t idx)
+{
+	oom_if(c, pt_plan_guards(c->h, idx, &c->p->refusals, &c->p->notes));
 	c->p->refused = c->p->refusals.n > 0 && !c->req->override_guards;
 }
 
@@ -306,12 +330,102 @@ static size_t needed(struct ctx *c, const char *line, const struct tokens *t, co
 	return n;
 }
 
+/* Whether a command line's first line ends inside a quote the kernel would not close. */
+static bool unclosed_quote(struct ctx *c, const char *line)
+{
+	struct pt_cmdline cl = {0};
+	int e = pt_cmdline_parse(line, pt_cmdline_first_line(line, strlen(line)), &cl);
+	bool open = e == 0 && cl.unterminated;
+
+	oom_if(c, e == -ENOMEM ? e : 0);
+	pt_cmdline_done(&cl);
+	return open;
+}
+
 static const char *why_of(const struct tokens *t, const char *text)
 {
 	for (size_t i = 0; i < t->n; i++)
 		if (streq(t->v[i].text, text))
 			return t->v[i].why;
 	return "";
+}
+
+/* The parameter name of a command-line token as the kernel reads it, or NULL. */
+static char *token_name(struct ctx *c, const char *token)
+{
+	struct pt_cmdline cl = {0};
+	int e = pt_cmdline_parse(token, strlen(token), &cl);
+	char *name = NULL;
+
+	oom_if(c, e == -ENOMEM ? e : 0);
+	if (e == 0 && cl.n == 1) {
+		name = strdup(cl.params[0].name);
+		if (!name)
+			oom_if(c, -ENOMEM);
+	}
+	pt_cmdline_done(&cl);
+	return name;
+}
+
+/*
+ * The tokens our GRUB drop-in adds to GRUB_CMDLINE_LINUX_DEFAULT now (its assignment evaluated
+ * with the variable empty); none when it is absent or not ours to read.
+ */
+static void dropin_tokens(struct ctx *c, const struct pt_raw_file *f, struct pt_strv *out)
+{
+	struct pt_shellvars_doc doc = {0};
+	struct pt_shellvars_env env = {0};
+	const struct pt_shellvars_var *v;
+	struct pt_cmdline cl = {0};
+	unsigned line = 0;
+	int e;
+
+	if (!f || !f->data)
+		return;
+	e = pt_shellvars_parse(f->data, f->len, PT_PLAN_GRUB_DROPIN, &doc, &line);
+	if (e < 0) {
+		oom_if(c, e == -ENOMEM ? e : 0);
+		return;
+	}
+	e = pt_shellvars_eval(&doc, &env);
+	oom_if(c, e);
+	v = e == 0 ? pt_shellvars_env_get(&env, "GRUB_CMDLINE_LINUX_DEFAULT") : NULL;
+	if (v && v->value && v->file) {
+		e = pt_cmdline_parse(v->value, strlen(v->value), &cl);
+		oom_if(c, e == -ENOMEM ? e : 0);
+		for (size_t i = 0; e == 0 && !cl.unterminated && i < cl.n; i++)
+			oom_if(c, pt_strv_push(out, cl.params[i].raw));
+		pt_cmdline_done(&cl);
+	}
+	pt_shellvars_env_done(&env);
+	pt_shellvars_done(&doc);
+}
+
+/* Adds token to sv, in place of a token for the same parameter (a new ids= list). */
+static void merge_token(struct ctx *c, struct pt_strv *sv, const char *token)
+{
+	char *name = token_name(c, token);
+
+	for (size_t i = 0; name && i < sv->n; i++) {
+		char *other = token_name(c, sv->v[i]);
+		bool same = other && pt_cmdline_name_eq(name, other);
+
+		free(other);
+		if (same) {
+			char *dup = strdup(token);
+
+			if (!dup) {
+				oom_if(c, -ENOMEM);
+			} else {
+				free(sv->v[i]);
+				sv->v[i] = dup;
+			}
+			free(name);
+			return;
+		}
+	}
+	free(name);
+	oom_if(c, pt_strv_push(sv, token));
 }
 
 static void cmdline_grub(struct ctx *c, const struct tokens *t)
@@ -321,6 +435,7 @@ static void cmdline_grub(struct ctx *c, const struct tokens *t)
 				 *def = &h->grub.cmdline_linux_default;
 	const char *add[8];
 	struct pt_strbuf cur = {0}, body = {0}, q = {0}, line = {0};
+	struct pt_strv keep = {0};
 	const struct pt_raw_file *f;
 	size_t n;
 	bool ok;
@@ -335,14 +450,47 @@ static void cmdline_grub(struct ctx *c, const struct tokens *t)
 	if (!ok)
 		return;
 	pt_strbuf_printf(&cur, "%s %s", lin->value ? lin->value : "", def->value ? def->value : "");
+	if (unclosed_quote(c, pt_strbuf_str(&cur))) {
+		const struct pt_grub_var *at = def->file ? def : lin;
+
+		/* What the drop-in appends would become part of the quoted value (FACTS §2). */
+		pushf(c, &c->p->notes,
+		      "GRUB's command line (GRUB_CMDLINE_LINUX then GRUB_CMDLINE_LINUX_DEFAULT, "
+		      "last set at %s:%u) ends inside an unclosed double quote: a parameter added "
+		      "after it would become part of the quoted value; fix the quoting first; no "
+		      "command-line edit planned (needed: %s)",
+		      at->file ? at->file : "?", at->line, t->v[0].text);
+		pt_strbuf_done(&cur);
+		return;
+	}
+	if (strchr(pt_strbuf_str(&cur), '\n')) {
+		const struct pt_grub_var *at = def->file ? def : lin;
+
+		/* grub-mkconfig writes the value into grub.cfg's linux line as it is (10_linux). */
+		pushf(c, &c->p->notes,
+		      "GRUB's command line (GRUB_CMDLINE_LINUX then GRUB_CMDLINE_LINUX_DEFAULT, "
+		      "last set at %s:%u) holds a newline: it ends the linux line grub-mkconfig "
+		      "writes, so what follows it, and anything added, never reaches the kernel; "
+		      "put the value on one line (a backslash-newline is fine) first; no "
+		      "command-line edit planned (needed: %s)",
+		      at->file ? at->file : "?", at->line, t->v[0].text);
+		pt_strbuf_done(&cur);
+		return;
+	}
 	n = needed(c, pt_strbuf_str(&cur), t, add);
 	pt_strbuf_done(&cur);
 	if (n == 0) {
 		/* Keep the drop-in as it is when it is ours and already carries them. */
 		return;
 	}
+	/* What the drop-in already carries stays: rewriting it with only what is missing now
+	 * would drop a parameter an earlier apply added (it is "in force" through it). */
+	dropin_tokens(c, f, &keep);
 	for (size_t i = 0; i < n; i++)
-		pt_strbuf_printf(&q, " %s", add[i]);
+		merge_token(c, &keep, add[i]);
+	for (size_t i = 0; i < keep.n; i++)
+		pt_strbuf_printf(&q, " %s", keep.v[i]);
+	pt_strv_done(&keep);
 	pt_strbuf_puts(&line, "GRUB_CMDLINE_LINUX_DEFAULT=\"$GRUB_CMDLINE_LINUX_DEFAULT");
 	{
 		struct pt_strbuf qq = {0};
@@ -386,6 +534,18 @@ static void cmdline_grub(struct ctx *c, const struct tokens *t)
 	pt_strbuf_done(&body);
 }
 
+/* Whether the first line of a command-line file names root= (proxmox-boot-tool needs it). */
+static bool has_root(struct ctx *c, const char *text)
+{
+	struct pt_cmdline cl = {0};
+	int e = pt_cmdline_parse(text, pt_cmdline_first_line(text, strlen(text)), &cl);
+	bool yes = e == 0 && pt_cmdline_find_last(&cl, "root");
+
+	oom_if(c, e == -ENOMEM ? e : 0);
+	pt_cmdline_done(&cl);
+	return yes;
+}
+
 static void cmdline_kernel_file(struct ctx *c, const struct tokens *t)
 {
 	const char *all[8];
@@ -426,6 +586,12 @@ static void cmdline_kernel_file(struct ctx *c, const struct tokens *t)
 			       "(FACTS §3), after the user's parameters",
 			       why_of(t, need[i]));
 		c->boot_cmd = "proxmox-boot-tool";
+		if (!has_root(c, f->data))
+			pushf(c, &c->p->notes,
+			      "%s has no root= on its first line: proxmox-boot-tool refresh "
+			      "stops with \"No root= parameter in /etc/kernel/cmdline found!\" "
+			      "(FACTS §3); add the root= of /proc/cmdline to it first",
+			      PT_PLAN_KERNEL_CMDLINE);
 	}
 	pt_strbuf_done(&out);
 }
@@ -473,10 +639,113 @@ static bool id_shared(const struct ctx *c, const struct pt_pci_dev *d)
 	return false;
 }
 
+static bool pre_has_vfio(const struct pt_modprobe_cmd *cmd)
+{
+	for (size_t i = 0; i < cmd->pre.n; i++)
+		if (pt_modprobe_name_eq(cmd->pre.v[i], "vfio_pci"))
+			return true;
+	return false;
+}
+
+/*
+ * What an earlier apply (for another slot) put in our modprobe.d file stays: planning slot B
+ * must not take slot A's devices back from vfio-pci.
+ */
+static const struct pt_modprobe_conf *our_conf(const struct ctx *c)
+{
+	for (size_t i = 0; i < c->h->modprobe.n_confs; i++)
+		if (streq(c->h->modprobe.confs[i].file, PT_PLAN_MODPROBE))
+			return &c->h->modprobe.confs[i];
+	return NULL;
+}
+
+static void split_ids(struct ctx *c, const char *list, struct pt_strv *out)
+{
+	while (*list) {
+		size_t n = strcspn(list, ",");
+		char *one = strndup(list, n);
+
+		if (!one)
+			oom_if(c, -ENOMEM);
+		else if (n && !pt_strv_contains(out, one))
+			oom_if(c, pt_strv_push(out, one));
+		free(one);
+		list += n + (list[n] == ',');
+	}
+}
+
+/* The values of our earlier `options vfio-pci NAME=...` (ids, disable_vga). */
+static void prev_option(struct ctx *c, const char *name, struct pt_strv *out)
+{
+	const struct pt_modprobe_conf *conf = our_conf(c);
+
+	for (size_t i = 0; conf && i < conf->n_cmds; i++) {
+		const struct pt_modprobe_cmd *cmd = &conf->cmds[i];
+
+		if (cmd->kind != PT_MODPROBE_OPTIONS ||
+		    !pt_modprobe_name_eq(cmd->module, "vfio_pci"))
+			continue;
+		for (size_t k = 0; k < cmd->n_params; k++)
+			if (cmd->params[k].value && pt_modprobe_param_eq(cmd->params[k].name, name))
+				split_ids(c, cmd->params[k].value, out);
+	}
+}
+
+/* Modules our earlier file blacklists (kind BLACKLIST) or orders after vfio-pci (SOFTDEP). */
+static void prev_modules(struct ctx *c, enum pt_modprobe_kind kind, struct pt_strv *out)
+{
+	const struct pt_modprobe_conf *conf = our_conf(c);
+
+	for (size_t i = 0; conf && i < conf->n_cmds; i++) {
+		const struct pt_modprobe_cmd *cmd = &conf->cmds[i];
+
+		if (cmd->kind == kind && !pt_strv_contains(out, cmd->module) &&
+		    (kind != PT_MODPROBE_SOFTDEP || pre_has_vfio(cmd)))
+			oom_if(c, pt_strv_push(out, cmd->module));
+	}
+}
+
+/* vfio-pci built in: the vfio-pci.ids= the boot configuration already passes. */
+static void prev_cmdline_ids(struct ctx *c, struct pt_strv *out)
+{
+	const struct pt_host *h = c->h;
+	const char *src[3] = {0};
+	const char *why;
+
+	switch (pt_boot_path(h, &why)) {
+	case PT_BOOT_GRUB:
+		src[0] = h->grub.cmdline_linux.value;
+		src[1] = h->grub.cmdline_linux_default.value;
+		break;
+	case PT_BOOT_SDBOOT_PBT:
+		src[0] = h->boot.kernel_cmdline_file;
+		break;
+	default:
+		break;
+	}
+	for (size_t i = 0; i < 3 && src[i]; i++) {
+		struct pt_cmdline cl = {0};
+		const struct pt_cmdline_param *ids;
+
+		oom_if(c, pt_cmdline_parse(src[i], strlen(src[i]), &cl));
+		ids = pt_cmdline_find_last(&cl, "vfio_pci.ids");
+		if (ids && ids->value)
+			split_ids(c, ids->value, out);
+		pt_cmdline_done(&cl);
+	}
+}
+
 /* The vendor:device list for ids= ("" when none is usable). */
-static void ids(struct ctx *c, struct pt_strbuf *out)
+static void ids(struct ctx *c, bool builtin, struct pt_strbuf *out)
 {
 	struct pt_strv seen = {0};
+
+	if (builtin)
+		prev_cmdline_ids(c, &seen);
+	else
+		prev_option(c, "ids", &seen);
+	for (size_t i = 0; i < seen.n; i++)
+		pt_strbuf_printf(out, "%s%s", out->len ? "," : "", seen.v[i]);
 
 	for (size_t k = 0; k < c->p->ndevs; k++) {
 		const struct pt_pci_dev *d = &c->h->devs[c->p->devs[k]];
@@ -500,17 +769,17 @@ static void ids(struct ctx *c, struct pt_strbuf *out)
 	pt_strv_done(&seen);
 }
 
-static bool pre_has_vfio(const struct pt_modprobe_cmd *cmd)
-{
-	for (size_t i = 0; i < cmd->pre.n; i++)
-		if (pt_modprobe_name_eq(cmd->pre.v[i], "vfio_pci"))
-			return true;
-	return false;
-}
-
 /* Modules that would claim a device of the set (from the module index), sorted. */
 static void claimers(struct ctx *c, struct pt_strv *out)
 {
+	if (!c->h->modules_known) {
+		pushf(c, &c->p->notes,
+		      "no module index of this kernel (/lib/modules/%s) in this root: which "
+		      "drivers would claim these devices at boot is unknown, so no softdep is "
+		      "planned; `passthru plan` on the host itself plans them",
+		      c->h->kernel_release ? c->h->kernel_release : "?");
+		return;
+	}
 	for (size_t k = 0; k < c->p->ndevs; k++) {
 		const struct pt_pci_dev *d = &c->h->devs[c->p->devs[k]];
 
@@ -542,31 +811,45 @@ static const struct pt_pci_dev *host_user(const struct ctx *c, const char *name)
 	return NULL;
 }
 
-/* --blacklist: only modules no host device needs (snd_hda_intel with onboard audio, FACTS §4.1). */
+/*
+ * --blacklist: only modules no host device needs (snd_hda_intel with onboard audio, FACTS
+ * §4.1); an earlier apply's blacklist lines stay.
+ */
 static void blacklist(struct ctx *c, const struct pt_strv *mods, struct pt_strbuf *body)
 {
+	struct pt_strv prev = {0}, all = {0};
 	struct pt_strbuf line = {0};
 
-	for (size_t i = 0; i < mods->n; i++) {
+	prev_modules(c, PT_MODPROBE_BLACKLIST, &prev);
+	for (size_t i = 0; i < prev.n; i++)
+		oom_if(c, pt_strv_push(&all, prev.v[i]));
+	for (size_t i = 0; c->req->blacklist && i < mods->n; i++) {
 		const struct pt_pci_dev *o = host_user(c, mods->v[i]);
 
-		if (o) {
+		if (o)
 			pushf(c, &c->p->notes,
 			      "not blacklisted: %s, because %s (%s) stays with the host and uses "
 			      "it",
 			      mods->v[i], o->slot, o->class_name ? o->class_name : "a device");
-			continue;
-		}
+		else if (!pt_strv_contains(&all, mods->v[i]))
+			oom_if(c, pt_strv_push(&all, mods->v[i]));
+	}
+	pt_strv_sort(&all);
+	for (size_t i = 0; i < all.n; i++) {
 		pt_strbuf_reset(&line);
-		pt_strbuf_printf(&line, "blacklist %s", mods->v[i]);
+		pt_strbuf_printf(&line, "blacklist %s", all.v[i]);
 		pt_strbuf_printf(body, "%s\n", line.buf);
+		if (pt_strv_contains(&prev, all.v[i]))
+			continue; /* unchanged: an earlier apply wrote it */
 		reason(c, PT_PLAN_MODPROBE, line.buf,
 		       "requested (--blacklist); no device that stays with the host uses %s. It "
 		       "only stops loading by alias: an explicit modprobe or a dependency still "
 		       "loads it (FACTS §4.1)",
-		       mods->v[i]);
+		       all.v[i]);
 	}
 	pt_strbuf_done(&line);
+	pt_strv_done(&prev);
+	pt_strv_done(&all);
 }
 
 static void user_vfio_options(struct ctx *c)
@@ -638,8 +921,15 @@ static void binding(struct ctx *c, struct tokens *t)
 	const char *vga;
 	bool ok;
 
-	ids(c, &idl);
+	ids(c, builtin, &idl);
 	vga = disable_vga(c);
+	if (!vga) {
+		struct pt_strv prev = {0};
+
+		prev_option(c, "disable_vga", &prev);
+		vga = prev.n ? "disable_vga=1" : NULL;
+		pt_strv_done(&prev);
+	}
 	if (builtin) {
 		if (idl.len) {
 			pt_strbuf_printf(&line, "vfio-pci.ids=%s", idl.buf);
@@ -675,6 +965,8 @@ static void binding(struct ctx *c, struct tokens *t)
 			reason(c, PT_PLAN_MODPROBE, line.buf, "%s: %s", vga, disable_vga_why);
 	}
 	claimers(c, &mods);
+	prev_modules(c, PT_MODPROBE_SOFTDEP, &mods);
+	pt_strv_sort(&mods);
 	for (size_t i = 0; i < mods.n; i++) {
 		struct pt_modprobe_refs refs = {0};
 		const struct pt_modprobe_ref *first = NULL;
@@ -705,8 +997,7 @@ static void binding(struct ctx *c, struct tokens *t)
 		       "blacklist: other devices may still need %s",
 		       mods.v[i], mods.v[i]);
 	}
-	if (c->req->blacklist)
-		blacklist(c, &mods, &body);
+	blacklist(c, &mods, &body);
 	if (c->p->nreasons == nreasons || !edit(c, f, PT_PLAN_MODPROBE, body.buf, body.len)) {
 		/* Nothing to say, or the file already says it: no reasons for an unchanged file. */
 		drop_reasons(c, nreasons);
@@ -754,6 +1045,38 @@ static const char override_head[] =
 	"}\n"
 	"\n";
 
+/*
+ * The override lines an earlier apply wrote, re-emitted only in the exact form this planner
+ * writes (the file is a shell script: nothing else from it is copied into the new one).
+ */
+static void prev_overrides(struct ctx *c, const struct pt_raw_file *f, struct pt_strbuf *body)
+{
+	const char *p = f->data, *end = f->data ? f->data + f->len : NULL;
+
+	while (p && p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		char slot[32], line[96];
+		unsigned ven, dev;
+		int used = 0;
+		bool again = false;
+
+		if (n < sizeof(line)) {
+			memcpy(line, p, n);
+			line[n] = '\0';
+			if (sscanf(line, "override %31[0-9a-f:.] 0x%4x 0x%4x%n", slot, &ven, &dev,
+				   &used) == 3 &&
+			    (size_t)used == n) {
+				for (size_t k = 0; k < c->nshared; k++)
+					again |= streq(c->h->devs[c->shared[k]].slot, slot);
+				if (!again)
+					pt_strbuf_printf(body, "%s\n", line);
+			}
+		}
+		p += n + 1;
+	}
+}
+
 static void override_script(struct ctx *c)
 {
 	struct pt_strbuf body = {0}, line = {0};
@@ -767,6 +1090,7 @@ static void override_script(struct ctx *c)
 	if (!ok)
 		return;
 	pt_strbuf_puts(&body, override_head);
+	prev_overrides(c, f, &body);
 	for (size_t k = 0; k < c->nshared; k++) {
 		const struct pt_pci_dev *d = &c->h->devs[c->shared[k]];
 
@@ -791,6 +1115,12 @@ static void override_script(struct ctx *c)
 
 /* ---- modules (FACTS §4.3) ---- */
 
+/* Listed in modules.builtin: nothing to load (FACTS §1.2). */
+static bool builtin(const struct pt_host *h, const char *module)
+{
+	return h->builtin_known && pt_modbuiltin_has(&h->builtin, module);
+}
+
 static void modules(struct ctx *c)
 {
 	const struct pt_host *h = c->h;
@@ -801,18 +1131,24 @@ static void modules(struct ctx *c)
 	struct pt_modlist list = {0};
 	bool ok;
 
-	/* modules-load.d: ours, whole. */
+	/* modules-load.d: ours, whole; none at all when every VFIO module is built in. */
 	f = raw(c, PT_PLAN_MODULES_LOAD, &ok);
 	if (ok) {
+		size_t nload = 0;
+
 		pt_strbuf_puts(&load, "# Written by passthru: the VFIO modules, loaded at boot.\n");
 		for (size_t i = 0; i < nall; i++)
-			if (!(h->builtin_known && pt_modbuiltin_has(&h->builtin, all[i])))
+			if (!builtin(h, all[i])) {
 				pt_strbuf_printf(&load, "%s\n", all[i]);
-		if (edit(c, f, PT_PLAN_MODULES_LOAD, load.buf, load.len))
+				nload++;
+			}
+		if (nload && edit(c, f, PT_PLAN_MODULES_LOAD, load.buf, load.len))
 			for (size_t i = 0; i < nall; i++)
-				reason(c, PT_PLAN_MODULES_LOAD, all[i],
-				       "loaded by systemd-modules-load after the initramfs: keeps "
-				       "VFIO there when the initramfs is rebuilt without it");
+				if (!builtin(h, all[i]))
+					reason(c, PT_PLAN_MODULES_LOAD, all[i],
+					       "loaded by systemd-modules-load after the "
+					       "initramfs: keeps VFIO there when the initramfs "
+					       "is rebuilt without it");
 	}
 	/* initramfs-tools/modules: the user's; append what is missing. */
 	f = raw(c, PT_PLAN_INITRAMFS_MODULES, &ok);
@@ -827,15 +1163,13 @@ static void modules(struct ctx *c)
 	size_t mark = init.len;
 
 	for (size_t i = 0; i < nall; i++) {
-		if (pt_modlist_find(&list, all[i]) ||
-		    (h->builtin_known && pt_modbuiltin_has(&h->builtin, all[i])))
+		if (pt_modlist_find(&list, all[i]) || builtin(h, all[i]))
 			continue;
 		pt_strbuf_printf(&init, "%s\n", all[i]);
 	}
 	if (init.len > mark && edit(c, f, PT_PLAN_INITRAMFS_MODULES, init.buf, init.len)) {
 		for (size_t i = 0; i < nall; i++)
-			if (!pt_modlist_find(&list, all[i]) &&
-			    !(h->builtin_known && pt_modbuiltin_has(&h->builtin, all[i])))
+			if (!pt_modlist_find(&list, all[i]) && !builtin(h, all[i]))
 				reason(c, PT_PLAN_INITRAMFS_MODULES, all[i],
 				       "force-loaded inside the initramfs, before udev coldplug "
 				       "loads a device's own driver (FACTS §4.3)%s",

@@ -46,6 +46,20 @@ struct pt_plan {
 	bool refused;		 /* refusals and not overridden */
 };
 
+/*
+ * The devices that leave the host with the slot of h->devs[idx]: pt_passthrough_set without
+ * bridges and ports, which stay (FACTS §4.1, §5.3). in_set and devs have h->ndevs entries;
+ * devs gets the indices in address order. Shared by plan and bind.
+ */
+int pt_plan_set(const struct pt_host *h, size_t idx, bool *in_set, size_t *devs, size_t *ndevs);
+/*
+ * The guards of `check` (checks/device.c) for that set: the boot disk's controller, the
+ * default-route NIC and the only console GPU go to refusals, softer warnings to notes.
+ * Returns 0 or -ENOMEM.
+ */
+int pt_plan_guards(const struct pt_host *h, size_t idx, struct pt_strv *refusals,
+		   struct pt_strv *notes);
+
 /* Returns 0, -ENODEV (no such slot), -ENOMEM. */
 int pt_plan_build(const struct pt_host *h, const struct pt_plan_request *req, struct pt_plan *ret);
 void pt_plan_done(struct pt_plan *p);

@@ -75,6 +75,7 @@ static const char *const fixed_files[] = {
 	"/etc/initramfs-tools/modules",
 	"/etc/initramfs-tools/scripts/init-top/passthru",
 	"/etc/os-release",
+	"/var/lib/passthru/bind.state", /* what `bind` saved (PT_BIND_STATE): unbind reads it */
 	/* Directories whose presence is a fact: a missing file inside then means "none". */
 	"/etc",
 	"/sys/firmware",
