@@ -1099,9 +1099,11 @@ static void override_script(struct ctx *c)
 		pt_strbuf_printf(&body, "%s\n", line.buf);
 		reason(c, PT_PLAN_INITRAMFS_SCRIPT, pt_strbuf_str(&line),
 		       "%04x:%04x is also a device that stays with the host, so ids= would take "
-		       "that one too; driver_override names this slot alone, set in the "
-		       "initramfs before udev or /etc/initramfs-tools/modules load a driver "
-		       "(FACTS §4.1, §4.3)",
+		       "that one too; driver_override names this slot alone. init-top scripts "
+		       "run before /etc/initramfs-tools/modules is loaded, and this one sorts "
+		       "before initramfs-tools' udev script, whose coldplug loads the drivers; "
+		       "a driver that bound first anyway is released (FACTS §4.1, §4.3; seen "
+		       "in the lab on Debian's 6.1 kernel)",
 		       d->vendor, d->device);
 	}
 	/* initramfs-tools runs only executable scripts. */
@@ -1171,8 +1173,11 @@ static void modules(struct ctx *c)
 		for (size_t i = 0; i < nall; i++)
 			if (!pt_modlist_find(&list, all[i]) && !builtin(h, all[i]))
 				reason(c, PT_PLAN_INITRAMFS_MODULES, all[i],
-				       "force-loaded inside the initramfs, before udev coldplug "
-				       "loads a device's own driver (FACTS §4.3)%s",
+				       "loaded inside the initramfs, so VFIO is there even when "
+				       "no softdep fires; it runs after udev's coldplug, so the "
+				       "softdeps (and the override script) are what make vfio-pci "
+				       "win (initramfs-tools init: init-top, then load_modules; "
+				       "FACTS §4.3)%s",
 				       streq(all[i], "vfio_virqfd")
 					       ? "; this kernel still has vfio_virqfd (< 6.2)"
 					       : "");
