@@ -176,17 +176,11 @@ static void oom_if(struct ctx *c, int e)
 
 static void _printf_(3, 4) pushf(struct ctx *c, struct pt_strv *sv, const char *fmt, ...)
 {
-	struct pt_strbuf sb = {0};
 	va_list ap;
-	int e;
 
 	va_start(ap, fmt);
-	e = pt_strbuf_vprintf(&sb, fmt, ap);
+	oom_if(c, pt_strv_vpushf(sv, fmt, ap));
 	va_end(ap);
-	if (e >= 0)
-		e = pt_strv_consume(sv, pt_strbuf_steal(&sb));
-	pt_strbuf_done(&sb);
-	oom_if(c, e);
 }
 
 /* Appends the write of value to /sys/bus/pci/devices/<slot>/<attr> (attr NULL: path as is). */

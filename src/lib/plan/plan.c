@@ -34,17 +34,11 @@ static void oom_if(struct ctx *c, int e)
 
 static void _printf_(3, 4) pushf(struct ctx *c, struct pt_strv *sv, const char *fmt, ...)
 {
-	struct pt_strbuf sb = {0};
 	va_list ap;
-	int e;
 
 	va_start(ap, fmt);
-	e = pt_strbuf_vprintf(&sb, fmt, ap);
+	oom_if(c, pt_strv_vpushf(sv, fmt, ap));
 	va_end(ap);
-	if (e >= 0)
-		e = pt_strv_consume(sv, pt_strbuf_steal(&sb));
-	pt_strbuf_done(&sb);
-	oom_if(c, e);
 }
 
 static void _printf_(4, 5)
@@ -164,21 +158,6 @@ static int devices(struct ctx *c, size_t idx)
 	return pt_plan_set(h, idx, c->in_set, c->p->devs, &c->p->ndevs);
 }
 
-static int _printf_(2, 3) strv_pushf(struct pt_strv *sv, const char *fmt, ...)
-{
-	struct pt_strbuf sb = {0};
-	va_list ap;
-	int e;
-
-	va_start(ap, fmt);
-	e = pt_strbuf_vprintf(&sb, fmt, ap);
-	va_end(ap);
-	if (e >= 0)
-		e = pt_strv_consume(sv, pt_strbuf_steal(&sb));
-	pt_strbuf_done(&sb);
-	return e;
-}
-
 int pt_plan_guards(const struct pt_host *h, size_t idx, struct pt_strv *refusals,
 		   struct pt_strv *notes)
 {
@@ -197,7 +176,7 @@ int pt_plan_guards(const struct pt_host *h, size_t idx, struct pt_strv *refusals
 
 		if (f->severity == PT_SEV_PASS || !f->message)
 			continue;
-		e = strv_pushf(hard ? refusals : notes, "%s (%s)", f->message, f->id);
+		e = pt_strv_pushf(hard ? refusals : notes, "%s (%s)", f->message, f->id);
 	}
 	pt_findings_done(&fl);
 	return e;

@@ -1,9 +1,32 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "strbuf.h"
 #include "strv.h"
+
+int pt_strv_vpushf(struct pt_strv *sv, const char *fmt, va_list ap)
+{
+	struct pt_strbuf sb = {0};
+	int e = pt_strbuf_vprintf(&sb, fmt, ap);
+
+	if (e >= 0)
+		e = pt_strv_consume(sv, pt_strbuf_steal(&sb));
+	pt_strbuf_done(&sb);
+	return e < 0 ? e : 0;
+}
+
+int pt_strv_pushf(struct pt_strv *sv, const char *fmt, ...)
+{
+	va_list ap;
+	int e;
+
+	va_start(ap, fmt);
+	e = pt_strv_vpushf(sv, fmt, ap);
+	va_end(ap);
+	return e;
+}
 
 int pt_strv_consume(struct pt_strv *sv, char *s)
 {

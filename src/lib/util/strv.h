@@ -2,6 +2,7 @@
 /* NULL-terminated string vectors. */
 #pragma once
 
+#include <stdarg.h>
 #include <stddef.h>
 
 #include "macro.h"
@@ -16,6 +17,9 @@ int pt_strv_push(struct pt_strv *sv, const char *s);
 int pt_strv_pushn(struct pt_strv *sv, const char *s, size_t len);
 /* Takes ownership of s (freed on failure). */
 int pt_strv_consume(struct pt_strv *sv, char *s);
+/* Appends a formatted string: 0 or -ENOMEM. */
+int pt_strv_pushf(struct pt_strv *sv, const char *fmt, ...) _printf_(2, 3);
+int pt_strv_vpushf(struct pt_strv *sv, const char *fmt, va_list ap) _printf_(2, 0);
 int pt_strv_contains(const struct pt_strv *sv, const char *s);
 /* Sorts with strcmp (byte order, as LC_ALL=C). */
 void pt_strv_sort(struct pt_strv *sv);
