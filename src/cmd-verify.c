@@ -84,6 +84,31 @@ static int verify_cmdline(const struct pt_host *h, struct tally *t)
 	return 0;
 }
 
+/* Whether passthru's init-top script has an override line for slot (FACTS §4.1). */
+static bool script_names(const struct pt_host *h, const char *slot)
+{
+	const struct pt_raw_file *f = pt_host_raw_file(h, PT_PLAN_INITRAMFS_SCRIPT);
+	char want[64];
+	const char *p;
+
+	if (!f || !f->data)
+		return false;
+	snprintf(want, sizeof(want), "override %s ", slot);
+	for (p = strstr(f->data, want); p; p = strstr(p + 1, want))
+		if (p == f->data || p[-1] == '\n')
+			return true;
+	return false;
+}
+
+/* Whether a module that claims d is built into the kernel (modules.builtin). */
+static bool builtin_driver(const struct pt_pci_dev *d)
+{
+	for (size_t m = 0; m < d->nmodules; m++)
+		if (d->modules[m].builtin == PT_YES)
+			return true;
+	return false;
+}
+
 /* Why a device of the set is not on vfio-pci, from what the host shows (FACTS §4.3). */
 static void verify_binding(const struct pt_host *h, const struct pt_pci_dev *d, struct tally *t)
 {
@@ -100,16 +125,16 @@ static void verify_binding(const struct pt_host *h, const struct pt_pci_dev *d, 
 	if (d->driver && d->driver_override && streq(d->driver_override, "vfio-pci"))
 		snprintf(what, sizeof(what),
 			 "is on %s although its driver_override says vfio-pci: %s bound it before "
-			 "the override was set (built into the kernel?) -- unbind it or run "
-			 "`passthru bind %s`",
-			 d->driver, d->driver, d->slot);
-	else if (d->driver && pt_host_raw_file(h, PT_PLAN_INITRAMFS_SCRIPT) &&
-		 pt_host_raw_file(h, PT_PLAN_INITRAMFS_SCRIPT)->data)
+			 "the override was written (%s) -- `passthru bind %s` moves it now",
+			 d->driver, d->driver,
+			 builtin_driver(d) ? "it is built into the kernel"
+					   : "loaded before the init-top script ran",
+			 d->slot);
+	else if (d->driver && script_names(h, d->slot))
 		snprintf(what, sizeof(what),
-			 "is on %s and its driver_override is not set: the initramfs lacks %s "
-			 "(update-initramfs -u -k all, reboot), or the script does not name this "
-			 "slot (passthru plan %s)",
-			 d->driver, PT_PLAN_INITRAMFS_SCRIPT, d->slot);
+			 "is on %s and its driver_override is not set although %s names it: the "
+			 "initramfs was not rebuilt since (update-initramfs -u -k all, reboot)",
+			 d->driver, PT_PLAN_INITRAMFS_SCRIPT);
 	else if (d->driver)
 		snprintf(what, sizeof(what),
 			 "is on %s: that driver claimed it before vfio-pci -- the vfio-pci ids= "
