@@ -4,6 +4,7 @@
 #   make demo   install missing build dependencies, build, run passthru on the bundled example host
 #   make lab    run only the QEMU lab scenarios (also part of `make check`)
 #   make fuzz   build the libFuzzer targets with clang and fuzz each for FUZZ_SECONDS
+#   make lint   the layering rules (scripts/lint-layers) and shellcheck (scripts/lint-shell)
 
 BUILD ?= build
 MESON_OPTS ?=
@@ -55,6 +56,7 @@ format-check:
 
 lint:
 	scripts/lint-layers
+	scripts/lint-shell
 
 clean:
 	rm -rf $(BUILD)
