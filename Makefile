@@ -38,6 +38,8 @@ demo:
 	$(BUILD)/passthru --root $(DEMO_ROOT) list --gpu
 	@echo
 	-$(BUILD)/passthru --root $(DEMO_ROOT) check
+	@echo
+	$(BUILD)/passthru --root $(DEMO_ROOT) plan 01:00
 
 lab: all
 	meson test -C $(BUILD) --print-errorlogs --suite lab

@@ -35,6 +35,27 @@ static char *argv_text(const struct pt_plan_cmd *c)
 	return pt_strv_join(&c->argv, " ");
 }
 
+/*
+ * Lines of one file that share a reason are listed together ("vfio, vfio_pci"); a second
+ * reason for the line just shown is printed under it without repeating the line.
+ */
+static void print_reasons(const struct pt_plan_reason *r, size_t n, FILE *out)
+{
+	for (size_t i = 0, j; i < n; i = j) {
+		for (j = i + 1; j < n && streq(r[j].path, r[i].path) && streq(r[j].why, r[i].why);
+		     j++)
+			;
+		if (i == 0 || j > i + 1 || !streq(r[i - 1].path, r[i].path) ||
+		    !streq(r[i - 1].line, r[i].line)) {
+			fprintf(out, "  %s: ", r[i].path);
+			for (size_t k = i; k < j; k++)
+				fprintf(out, "%s%s", k > i ? ", " : "", r[k].line);
+			fputc('\n', out);
+		}
+		fprintf(out, "      %s\n", r[i].why);
+	}
+}
+
 int pt_cli_print_plan(const struct pt_host *h, const struct pt_plan *p, FILE *out)
 {
 	struct pt_strbuf sb = {0};
@@ -68,9 +89,7 @@ int pt_cli_print_plan(const struct pt_host *h, const struct pt_plan *p, FILE *ou
 	fputs("\nWhy:\n", out);
 	if (p->nreasons == 0)
 		fputs("  none\n", out);
-	for (size_t i = 0; i < p->nreasons; i++)
-		fprintf(out, "  %s: %s\n      %s\n", p->reasons[i].path, p->reasons[i].line,
-			p->reasons[i].why);
+	print_reasons(p->reasons, p->nreasons, out);
 	if (p->notes.n) {
 		fputs("\nNotes:\n", out);
 		for (size_t i = 0; i < p->notes.n; i++)
