@@ -1,0 +1,432 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The planner's kernel command line (FACTS §2, §3): the IOMMU tokens this host needs and
+ * where they go on its boot path (a GRUB drop-in, or /etc/kernel/cmdline).
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "checks/host.h"
+#include "checks/iommu-state.h"
+#include "parse/shellvars.h"
+#include "plan/cmdline-edit.h"
+#include "plan/planner.h"
+#include "util/strbuf.h"
+
+void plan_token(struct plan_ctx *c, struct tokens *t, const char *text, const char *fmt, ...)
+{
+	struct pt_strbuf sb = {0};
+	va_list ap;
+
+	if (t->n == sizeof(t->v) / sizeof(t->v[0]))
+		return;
+	va_start(ap, fmt);
+	plan_oom(c, pt_strbuf_vprintf(&sb, fmt, ap));
+	va_end(ap);
+	t->v[t->n].text = strdup(text);
+	t->v[t->n].why = pt_strbuf_steal(&sb);
+	if (!t->v[t->n].text || !t->v[t->n].why)
+		plan_oom(c, -ENOMEM);
+	t->n++;
+	pt_strbuf_done(&sb);
+}
+
+void plan_iommu_tokens(struct plan_ctx *c, struct tokens *t)
+{
+	const struct pt_host *h = c->h;
+	struct pt_iommu_verdict v = {0};
+	const char *sym = NULL;
+	enum pt_tristate def;
+
+	plan_oom(c, pt_iommu_judge(h, &v));
+	switch (v.state) {
+	case PT_IOMMU_ACTIVE:
+	case PT_IOMMU_UNITS_NO_GROUPS:
+		break;
+	case PT_IOMMU_OFF_BY_CMDLINE:
+		if (v.param && startswith(v.param, "intel_iommu"))
+			plan_token(c, t, "intel_iommu=on",
+				   "the host's own command line turns the IOMMU off (%s): "
+				   "intel_iommu=on "
+				   "after it wins (the last one counts) and the user's token stays "
+				   "(FACTS §2)",
+				   v.param);
+		else
+			plan_note(c, &c->p->notes,
+				  "the IOMMU is off by the kernel parameter %s: passthru never "
+				  "removes "
+				  "a "
+				  "user's parameter; remove it yourself",
+				  v.param ? v.param : "(unknown)");
+		break;
+	case PT_IOMMU_OFF_IN_KERNEL:
+		if (h->acpi_dmar == PT_YES) {
+			def = pt_intel_iommu_default_on(h, &sym);
+			if (def == PT_NO)
+				plan_token(
+					c, t, "intel_iommu=on",
+					"this kernel does not enable the Intel IOMMU by default "
+					"(neither CONFIG_INTEL_IOMMU_DEFAULT_ON nor "
+					"CONFIG_INTEL_IOMMU_DEFAULT_ON_INTGPU_OFF is set) and the "
+					"firmware offers VT-d (FACTS §2)");
+			else if (def == PT_UNKNOWN)
+				plan_token(c, t, "intel_iommu=on",
+					   "the firmware offers VT-d, the kernel did not enable it "
+					   "and "
+					   "its "
+					   "build configuration is not in this root (FACTS §2)");
+		}
+		if (h->acpi_ivrs == PT_YES)
+			plan_note(c, &c->p->notes,
+				  "the AMD IOMMU is not active although the firmware offers it; no "
+				  "parameter turns it on (amd_iommu=on is not a valid value, FACTS "
+				  "§2): "
+				  "look for amd_iommu=off or iommu=off, and the firmware's IOMMU "
+				  "setting");
+		break;
+	case PT_IOMMU_NO_FIRMWARE:
+		plan_note(c, &c->p->notes,
+			  "the firmware offers no IOMMU (no DMAR/IVRS table): enable VT-d / AMD-Vi "
+			  "(\"IOMMU\", \"SVM\") in the firmware setup first");
+		break;
+	case PT_IOMMU_UNKNOWN:
+		plan_note(c, &c->p->notes,
+			  "whether the IOMMU is active is not known from this root");
+		break;
+	}
+	if (v.state != PT_IOMMU_ACTIVE)
+		plan_note(c, &c->p->notes,
+			  "the IOMMU is not active yet: group membership is only known after the "
+			  "reboot; run `passthru verify` then");
+	if (c->req->iommu_pt)
+		plan_token(c, t, "iommu=pt",
+			   "requested: host devices get identity DMA mappings; VFIO devices stay "
+			   "translated (FACTS §2)");
+	pt_iommu_verdict_done(&v);
+}
+
+/* Which of t's tokens line (a command line) does not already have in force. */
+static size_t needed(struct plan_ctx *c, const char *line, const struct tokens *t, const char **out)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < t->n; i++) {
+		struct pt_strbuf sb = {0};
+		size_t added = 0;
+		const char *tok = t->v[i].text;
+		int e = pt_plan_cmdline_append(line, strlen(line), &tok, 1, &sb, &added);
+
+		plan_oom(c, e == -ENOMEM ? e : 0);
+		if (e < 0 || added)
+			out[n++] = t->v[i].text;
+		pt_strbuf_done(&sb);
+	}
+	return n;
+}
+
+/* Whether a command line's first line ends inside a quote the kernel would not close. */
+static bool unclosed_quote(struct plan_ctx *c, const char *line)
+{
+	struct pt_cmdline cl = {0};
+	int e = pt_cmdline_parse(line, pt_cmdline_first_line(line, strlen(line)), &cl);
+	bool open = e == 0 && cl.unterminated;
+
+	plan_oom(c, e == -ENOMEM ? e : 0);
+	pt_cmdline_done(&cl);
+	return open;
+}
+
+const char *plan_why_of(const struct tokens *t, const char *text)
+{
+	for (size_t i = 0; i < t->n; i++)
+		if (streq(t->v[i].text, text))
+			return t->v[i].why;
+	return "";
+}
+
+/* The parameter name of a command-line token as the kernel reads it, or NULL. */
+static char *token_name(struct plan_ctx *c, const char *token)
+{
+	struct pt_cmdline cl = {0};
+	int e = pt_cmdline_parse(token, strlen(token), &cl);
+	char *name = NULL;
+
+	plan_oom(c, e == -ENOMEM ? e : 0);
+	if (e == 0 && cl.n == 1) {
+		name = strdup(cl.params[0].name);
+		if (!name)
+			plan_oom(c, -ENOMEM);
+	}
+	pt_cmdline_done(&cl);
+	return name;
+}
+
+/*
+ * The tokens our GRUB drop-in adds to GRUB_CMDLINE_LINUX_DEFAULT now (its assignment evaluated
+ * with the variable empty); none when it is absent or not ours to read.
+ */
+static void dropin_tokens(struct plan_ctx *c, const struct pt_raw_file *f, struct pt_strv *out)
+{
+	struct pt_shellvars_doc doc = {0};
+	struct pt_shellvars_env env = {0};
+	const struct pt_shellvars_var *v;
+	struct pt_cmdline cl = {0};
+	unsigned line = 0;
+	int e;
+
+	if (!f || !f->data)
+		return;
+	e = pt_shellvars_parse(f->data, f->len, PT_PLAN_GRUB_DROPIN, &doc, &line);
+	if (e < 0) {
+		plan_oom(c, e == -ENOMEM ? e : 0);
+		return;
+	}
+	e = pt_shellvars_eval(&doc, &env);
+	plan_oom(c, e);
+	v = e == 0 ? pt_shellvars_env_get(&env, "GRUB_CMDLINE_LINUX_DEFAULT") : NULL;
+	if (v && v->value && v->file) {
+		e = pt_cmdline_parse(v->value, strlen(v->value), &cl);
+		plan_oom(c, e == -ENOMEM ? e : 0);
+		for (size_t i = 0; e == 0 && !cl.unterminated && i < cl.n; i++)
+			plan_oom(c, pt_strv_push(out, cl.params[i].raw));
+		pt_cmdline_done(&cl);
+	}
+	pt_shellvars_env_done(&env);
+	pt_shellvars_done(&doc);
+}
+
+/* Adds token to sv, in place of a token for the same parameter (a new ids= list). */
+static void merge_token(struct plan_ctx *c, struct pt_strv *sv, const char *token)
+{
+	char *name = token_name(c, token);
+
+	for (size_t i = 0; name && i < sv->n; i++) {
+		char *other = token_name(c, sv->v[i]);
+		bool same = other && pt_cmdline_name_eq(name, other);
+
+		free(other);
+		if (same) {
+			char *dup = strdup(token);
+
+			if (!dup) {
+				plan_oom(c, -ENOMEM);
+			} else {
+				free(sv->v[i]);
+				sv->v[i] = dup;
+			}
+			free(name);
+			return;
+		}
+	}
+	free(name);
+	plan_oom(c, pt_strv_push(sv, token));
+}
+
+static void cmdline_grub(struct plan_ctx *c, const struct tokens *t)
+{
+	const struct pt_host *h = c->h;
+	const struct pt_grub_var *lin = &h->grub.cmdline_linux,
+				 *def = &h->grub.cmdline_linux_default;
+	const char *add[8];
+	struct pt_strbuf cur = {0}, body = {0}, q = {0}, line = {0};
+	struct pt_strv keep = {0};
+	const struct pt_raw_file *f;
+	size_t n;
+	bool ok;
+
+	if (!h->grub.known) {
+		plan_note(c, &c->p->notes,
+			  "GRUB boots this host but /etc/default/grub is not in this "
+			  "root: no command-line edit planned");
+		return;
+	}
+	f = plan_raw(c, PT_PLAN_GRUB_DROPIN, &ok);
+	if (!ok)
+		return;
+	pt_strbuf_printf(&cur, "%s %s", lin->value ? lin->value : "", def->value ? def->value : "");
+	if (unclosed_quote(c, pt_strbuf_str(&cur))) {
+		const struct pt_grub_var *at = def->file ? def : lin;
+
+		/* What the drop-in appends would become part of the quoted value (FACTS §2). */
+		plan_note(
+			c, &c->p->notes,
+			"GRUB's command line (GRUB_CMDLINE_LINUX then GRUB_CMDLINE_LINUX_DEFAULT, "
+			"last set at %s:%u) ends inside an unclosed double quote: a parameter "
+			"added "
+			"after it would become part of the quoted value; fix the quoting first; no "
+			"command-line edit planned (needed: %s)",
+			at->file ? at->file : "?", at->line, t->v[0].text);
+		pt_strbuf_done(&cur);
+		return;
+	}
+	if (strchr(pt_strbuf_str(&cur), '\n')) {
+		const struct pt_grub_var *at = def->file ? def : lin;
+
+		/* grub-mkconfig writes the value into grub.cfg's linux line as it is (10_linux). */
+		plan_note(
+			c, &c->p->notes,
+			"GRUB's command line (GRUB_CMDLINE_LINUX then GRUB_CMDLINE_LINUX_DEFAULT, "
+			"last set at %s:%u) holds a newline: it ends the linux line grub-mkconfig "
+			"writes, so what follows it, and anything added, never reaches the kernel; "
+			"put the value on one line (a backslash-newline is fine) first; no "
+			"command-line edit planned (needed: %s)",
+			at->file ? at->file : "?", at->line, t->v[0].text);
+		pt_strbuf_done(&cur);
+		return;
+	}
+	n = needed(c, pt_strbuf_str(&cur), t, add);
+	pt_strbuf_done(&cur);
+	if (n == 0) {
+		/* Keep the drop-in as it is when it is ours and already carries them. */
+		return;
+	}
+	/* What the drop-in already carries stays: rewriting it with only what is missing now
+	 * would drop a parameter an earlier apply added (it is "in force" through it). */
+	dropin_tokens(c, f, &keep);
+	for (size_t i = 0; i < n; i++)
+		merge_token(c, &keep, add[i]);
+	for (size_t i = 0; i < keep.n; i++)
+		pt_strbuf_printf(&q, " %s", keep.v[i]);
+	pt_strv_done(&keep);
+	pt_strbuf_puts(&line, "GRUB_CMDLINE_LINUX_DEFAULT=\"$GRUB_CMDLINE_LINUX_DEFAULT");
+	{
+		struct pt_strbuf qq = {0};
+
+		plan_oom(c, pt_shellvars_quote(&qq, q.buf ? q.buf : "", q.len));
+		/* qq is "...": drop its opening quote, the value continues the one above. */
+		if (qq.len > 1)
+			pt_strbuf_puts(&line, qq.buf + 1);
+		pt_strbuf_done(&qq);
+	}
+	pt_strbuf_puts(&body, "# Written by passthru: kernel parameters for VFIO passthrough.\n"
+			      "# Named zz-* so grub-mkconfig sources it after the other drop-ins "
+			      "(glob order;\n# the last assignment wins).\n");
+	pt_strbuf_printf(&body, "%s\n", pt_strbuf_str(&line));
+	if (plan_edit(c, f, PT_PLAN_GRUB_DROPIN, body.buf, body.len)) {
+		for (size_t i = 0; i < n; i++)
+			plan_reason(c, PT_PLAN_GRUB_DROPIN, add[i], "%s", plan_why_of(t, add[i]));
+		plan_reason(
+			c, PT_PLAN_GRUB_DROPIN, pt_strbuf_str(&line),
+			"a GRUB drop-in, added to what /etc/default/grub and the other drop-ins "
+			"set "
+			"(grub-mkconfig sources /etc/default/grub.d/*.cfg in glob order after "
+			"/etc/default/grub, FACTS §3); /etc/default/grub itself stays untouched; "
+			"GRUB_CMDLINE_LINUX_DEFAULT reaches the normal entries, not recovery");
+		c->boot_cmd = h->boot.proxmox_boot == PT_YES ? "proxmox-boot-tool" : "update-grub";
+	}
+	/* A drop-in that sorts after ours and assigns the variable replaces our value. */
+	for (size_t i = 0; i < h->grub.files.n; i++) {
+		const char *p = h->grub.files.v[i];
+
+		if (startswith(p, "/etc/default/grub.d/") &&
+		    strcmp(plan_base(p), plan_base(PT_PLAN_GRUB_DROPIN)) > 0)
+			plan_note(c, &c->p->notes,
+				  "%s sorts after %s: if it assigns GRUB_CMDLINE_LINUX_DEFAULT "
+				  "without "
+				  "keeping the old value, it overrides these parameters",
+				  p, PT_PLAN_GRUB_DROPIN);
+	}
+	if (h->grub.errors.n)
+		plan_note(c, &c->p->notes, "update-grub fails on this host as it is: %s",
+			  h->grub.errors.v[0]);
+	pt_strbuf_done(&q);
+	pt_strbuf_done(&line);
+	pt_strbuf_done(&body);
+}
+
+/* Whether the first line of a command-line file names root= (proxmox-boot-tool needs it). */
+static bool has_root(struct plan_ctx *c, const char *text)
+{
+	struct pt_cmdline cl = {0};
+	int e = pt_cmdline_parse(text, pt_cmdline_first_line(text, strlen(text)), &cl);
+	bool yes = e == 0 && pt_cmdline_find_last(&cl, "root");
+
+	plan_oom(c, e == -ENOMEM ? e : 0);
+	pt_cmdline_done(&cl);
+	return yes;
+}
+
+static void cmdline_kernel_file(struct plan_ctx *c, const struct tokens *t)
+{
+	const char *all[8];
+	struct pt_strbuf out = {0};
+	const struct pt_raw_file *f;
+	size_t added = 0;
+	bool ok;
+	int e;
+
+	f = plan_raw(c, PT_PLAN_KERNEL_CMDLINE, &ok);
+	if (!ok)
+		return;
+	if (!f->data) {
+		plan_note(
+			c, &c->p->notes,
+			"%s is missing (proxmox-boot-tool then uses /proc/cmdline): create it from "
+			"/proc/cmdline without the initrd= tokens first; no command-line edit "
+			"planned",
+			PT_PLAN_KERNEL_CMDLINE);
+		return;
+	}
+	for (size_t i = 0; i < t->n; i++)
+		all[i] = t->v[i].text;
+	e = pt_plan_cmdline_append(f->data, f->len, all, t->n, &out, &added);
+	if (e == -EINVAL)
+		plan_note(
+			c, &c->p->notes,
+			"%s has an unclosed quote or a NUL byte on its first line: anything added "
+			"would land inside it; fix the file first",
+			PT_PLAN_KERNEL_CMDLINE);
+	else
+		plan_oom(c, e);
+	if (e >= 0 && added && plan_edit(c, f, PT_PLAN_KERNEL_CMDLINE, out.buf, out.len)) {
+		const char *need[8];
+		size_t n = needed(c, f->data, t, need);
+
+		for (size_t i = 0; i < n; i++)
+			plan_reason(
+				c, PT_PLAN_KERNEL_CMDLINE, need[i],
+				"%s; added to the first line, the only one proxmox-boot-tool reads "
+				"(FACTS §3), after the user's parameters",
+				plan_why_of(t, need[i]));
+		c->boot_cmd = "proxmox-boot-tool";
+		if (!has_root(c, f->data))
+			plan_note(c, &c->p->notes,
+				  "%s has no root= on its first line: proxmox-boot-tool refresh "
+				  "stops with \"No root= parameter in /etc/kernel/cmdline found!\" "
+				  "(FACTS §3); add the root= of /proc/cmdline to it first",
+				  PT_PLAN_KERNEL_CMDLINE);
+	}
+	pt_strbuf_done(&out);
+}
+
+void plan_cmdline(struct plan_ctx *c, const struct tokens *t)
+{
+	const char *why = NULL;
+
+	if (t->n == 0)
+		return;
+	switch (pt_boot_path(c->h, &why)) {
+	case PT_BOOT_GRUB:
+		cmdline_grub(c, t);
+		break;
+	case PT_BOOT_SDBOOT_PBT:
+		cmdline_kernel_file(c, t);
+		break;
+	case PT_BOOT_SDBOOT:
+		plan_note(c, &c->p->notes,
+			  "systemd-boot without proxmox-boot-tool: add %s to the loader entries' "
+			  "options yourself",
+			  t->v[0].text);
+		break;
+	default:
+		plan_note(c, &c->p->notes,
+			  "which boot loader this host uses is not known: no command-line edit "
+			  "planned "
+			  "(needed: %s)",
+			  t->v[0].text);
+		break;
+	}
+}
