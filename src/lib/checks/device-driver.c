@@ -119,15 +119,17 @@ static void report_twin(const struct pt_dev_ctx *c, size_t twin)
 	if (subsystems_differ(c->d, t))
 		pt_finding_hint(c->out, f,
 				"their subsystem IDs differ (%04x:%04x here, %04x:%04x there): "
-				"ids=%04x:%04x:%04x:%04x takes only this one; or use a per-device "
-				"driver_override",
+				"ids=%04x:%04x:%04x:%04x takes only this one; or a per-device "
+				"driver_override, which `passthru plan %s` writes",
 				c->d->subsys_vendor, c->d->subsys_device, t->subsys_vendor,
 				t->subsys_device, c->d->vendor, c->d->device, c->d->subsys_vendor,
-				c->d->subsys_device);
+				c->d->subsys_device, c->d->slot);
 	else
 		pt_finding_hint(c->out, f,
 				"claim this device by address, not by ID: a per-device "
-				"driver_override set before the host driver loads");
+				"driver_override set before the host driver loads (`passthru plan "
+				"%s` writes it as an initramfs init-top script)",
+				c->d->slot);
 	pt_finding_device(c->out, f, twin);
 	snprintf(value, sizeof(value), "0x%04x", t->device);
 	path = pt_dev_attr_path(c->d, "device");
