@@ -405,7 +405,9 @@ out:
 	return e;
 }
 
-int pt_journal_load(struct pt_root *r, const char *id, struct pt_txn *ret, char **ret_error)
+/* The journal's transaction, and (ret_dirs) the directories its commit created. */
+static int load(struct pt_root *r, const char *id, struct pt_txn *ret, struct pt_strv *ret_dirs,
+		char **ret_error)
 {
 	struct pt_manifest m = {0};
 	struct pt_strbuf p = {0}, name = {0};
@@ -447,6 +449,10 @@ int pt_journal_load(struct pt_root *r, const char *id, struct pt_txn *ret, char 
 				msg(ret_error, e, "%s: %s", p.buf, strerror(-e));
 		}
 	}
+	if (e >= 0 && ret_dirs) {
+		*ret_dirs = m.mkdirs;
+		m.mkdirs = (struct pt_strv){0};
+	}
 	pt_manifest_done(&m);
 	pt_strbuf_done(&p);
 	pt_strbuf_done(&name);
@@ -456,6 +462,11 @@ int pt_journal_load(struct pt_root *r, const char *id, struct pt_txn *ret, char 
 	}
 	*ret = t;
 	return 0;
+}
+
+int pt_journal_load(struct pt_root *r, const char *id, struct pt_txn *ret, char **ret_error)
+{
+	return load(r, id, ret, NULL, ret_error);
 }
 
 int pt_journal_last(struct pt_root *r, char **ret_id, enum pt_journal_state *ret_state)
@@ -480,29 +491,6 @@ int pt_journal_last(struct pt_root *r, char **ret_id, enum pt_journal_state *ret
 	return e;
 }
 
-static int load_dirs(struct pt_root *r, const char *id, struct pt_strv *ret)
-{
-	struct pt_manifest m = {0};
-	struct pt_strbuf p = {0};
-	char *buf = NULL;
-	size_t len;
-	unsigned line;
-	int e = jpath(&p, id, "manifest");
-
-	if (e >= 0)
-		e = pt_root_read_file(r, p.buf, EDIT_FILE_MAX, &buf, &len);
-	if (e >= 0)
-		e = pt_manifest_parse(buf, len, &m, &line);
-	free(buf);
-	pt_strbuf_done(&p);
-	if (e < 0)
-		return e;
-	*ret = m.mkdirs;
-	m.mkdirs = (struct pt_strv){0};
-	pt_manifest_done(&m);
-	return 0;
-}
-
 int pt_journal_undo(struct pt_root *r, char **ret_id, enum pt_journal_state *ret_state,
 		    char **ret_error)
 {
@@ -520,7 +508,7 @@ int pt_journal_undo(struct pt_root *r, char **ret_id, enum pt_journal_state *ret
 		return msg(ret_error, e, "nothing to undo: no transaction in %s", PT_JOURNAL_DIR);
 	if (e < 0)
 		return msg(ret_error, e, "%s: %s", PT_JOURNAL_DIR, strerror(-e));
-	if ((e = pt_journal_load(r, id, &t, ret_error)) < 0 || (e = load_dirs(r, id, &dirs)) < 0)
+	if ((e = load(r, id, &t, &dirs, ret_error)) < 0)
 		goto out;
 	if ((e = restore(r, &t, t.n, true, ret_error)) < 0) {
 		msg(ret_error, e, "undo of %s refused: nothing was changed", id);
