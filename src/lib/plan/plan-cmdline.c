@@ -225,12 +225,27 @@ static void merge_token(struct plan_ctx *c, struct pt_strv *sv, const char *toke
 	plan_oom(c, pt_strv_push(sv, token));
 }
 
+/* Why GRUB's command-line value cannot take more parameters; NULL when it can. */
+static const char *grub_value_problem(struct plan_ctx *c, const char *value)
+{
+	/* What the drop-in appends would become part of the quoted value (FACTS §2). */
+	if (unclosed_quote(c, value))
+		return "ends inside an unclosed double quote: a parameter added after it would "
+		       "become part of the quoted value; fix the quoting first";
+	/* grub-mkconfig writes the value into grub.cfg's linux line as it is (10_linux). */
+	if (strchr(value, '\n'))
+		return "holds a newline: it ends the linux line grub-mkconfig writes, so what "
+		       "follows it, and anything added, never reaches the kernel; put the value on "
+		       "one line (a backslash-newline is fine) first";
+	return NULL;
+}
+
 static void cmdline_grub(struct plan_ctx *c, const struct tokens *t)
 {
 	const struct pt_host *h = c->h;
 	const struct pt_grub_var *lin = &h->grub.cmdline_linux,
 				 *def = &h->grub.cmdline_linux_default;
-	const char *add[8];
+	const char *add[8], *why;
 	struct pt_strbuf cur = {0}, body = {0}, q = {0}, line = {0};
 	struct pt_strv keep = {0};
 	const struct pt_raw_file *f;
@@ -247,33 +262,15 @@ static void cmdline_grub(struct plan_ctx *c, const struct tokens *t)
 	if (!ok)
 		return;
 	pt_strbuf_printf(&cur, "%s %s", lin->value ? lin->value : "", def->value ? def->value : "");
-	if (unclosed_quote(c, pt_strbuf_str(&cur))) {
+	why = grub_value_problem(c, pt_strbuf_str(&cur));
+	if (why) {
 		const struct pt_grub_var *at = def->file ? def : lin;
 
-		/* What the drop-in appends would become part of the quoted value (FACTS §2). */
 		plan_note(
 			c, &c->p->notes,
 			"GRUB's command line (GRUB_CMDLINE_LINUX then GRUB_CMDLINE_LINUX_DEFAULT, "
-			"last set at %s:%u) ends inside an unclosed double quote: a parameter "
-			"added "
-			"after it would become part of the quoted value; fix the quoting first; no "
-			"command-line edit planned (needed: %s)",
-			at->file ? at->file : "?", at->line, t->v[0].text);
-		pt_strbuf_done(&cur);
-		return;
-	}
-	if (strchr(pt_strbuf_str(&cur), '\n')) {
-		const struct pt_grub_var *at = def->file ? def : lin;
-
-		/* grub-mkconfig writes the value into grub.cfg's linux line as it is (10_linux). */
-		plan_note(
-			c, &c->p->notes,
-			"GRUB's command line (GRUB_CMDLINE_LINUX then GRUB_CMDLINE_LINUX_DEFAULT, "
-			"last set at %s:%u) holds a newline: it ends the linux line grub-mkconfig "
-			"writes, so what follows it, and anything added, never reaches the kernel; "
-			"put the value on one line (a backslash-newline is fine) first; no "
-			"command-line edit planned (needed: %s)",
-			at->file ? at->file : "?", at->line, t->v[0].text);
+			"last set at %s:%u) %s; no command-line edit planned (needed: %s)",
+			at->file ? at->file : "?", at->line, why, t->v[0].text);
 		pt_strbuf_done(&cur);
 		return;
 	}
