@@ -832,39 +832,21 @@ static int push_ref(struct pt_modprobe_refs *r, size_t *cap, const struct pt_mod
 	return 0;
 }
 
-int pt_modprobe_set_find(const struct pt_modprobe_set *set, enum pt_modprobe_kind kind,
-			 const char *module, struct pt_modprobe_refs *ret)
+/* A command of the set that a lookup wants. */
+typedef bool (*match_fn)(const struct pt_modprobe_cmd *c, enum pt_modprobe_kind kind,
+			 const char *norm);
+
+static bool alias_matches(const struct pt_modprobe_cmd *c, enum pt_modprobe_kind kind,
+			  const char *norm)
 {
-	struct pt_modprobe_refs refs = {0};
-	size_t cap = 0;
-	bool first_only = kind == PT_MODPROBE_INSTALL || kind == PT_MODPROBE_REMOVE ||
-			  kind == PT_MODPROBE_SOFTDEP || kind == PT_MODPROBE_WEAKDEP;
-	char *norm = pt_modprobe_normalize(module);
-
-	if (!norm)
-		return -ENOMEM;
-	for (size_t i = 0; i < set->n_confs; i++) {
-		const struct pt_modprobe_conf *conf = &set->confs[i];
-
-		for (size_t j = 0; j < conf->n_cmds; j++) {
-			const struct pt_modprobe_cmd *c = &conf->cmds[j];
-
-			if (!cmd_matches(c, kind, norm))
-				continue;
-			if (push_ref(&refs, &cap, conf, c, !first_only || refs.n == 0) < 0) {
-				free(norm);
-				pt_modprobe_refs_done(&refs);
-				return -ENOMEM;
-			}
-		}
-	}
-	free(norm);
-	*ret = refs;
-	return 0;
+	(void)kind;
+	return c->kind == PT_MODPROBE_ALIAS && fnmatch(c->alias, norm, 0) == 0;
 }
 
-int pt_modprobe_set_lookup_alias(const struct pt_modprobe_set *set, const char *name,
-				 struct pt_modprobe_refs *ret)
+/* Every command match() takes for name (normalised), in set order; first_only: only the
+ * first one counts (effective). */
+static int collect(const struct pt_modprobe_set *set, match_fn match, enum pt_modprobe_kind kind,
+		   const char *name, bool first_only, struct pt_modprobe_refs *ret)
 {
 	struct pt_modprobe_refs refs = {0};
 	size_t cap = 0;
@@ -878,9 +860,9 @@ int pt_modprobe_set_lookup_alias(const struct pt_modprobe_set *set, const char *
 		for (size_t j = 0; j < conf->n_cmds; j++) {
 			const struct pt_modprobe_cmd *c = &conf->cmds[j];
 
-			if (c->kind != PT_MODPROBE_ALIAS || fnmatch(c->alias, norm, 0) != 0)
+			if (!match(c, kind, norm))
 				continue;
-			if (push_ref(&refs, &cap, conf, c, true) < 0) {
+			if (push_ref(&refs, &cap, conf, c, !first_only || refs.n == 0) < 0) {
 				free(norm);
 				pt_modprobe_refs_done(&refs);
 				return -ENOMEM;
@@ -890,6 +872,21 @@ int pt_modprobe_set_lookup_alias(const struct pt_modprobe_set *set, const char *
 	free(norm);
 	*ret = refs;
 	return 0;
+}
+
+int pt_modprobe_set_find(const struct pt_modprobe_set *set, enum pt_modprobe_kind kind,
+			 const char *module, struct pt_modprobe_refs *ret)
+{
+	bool first_only = kind == PT_MODPROBE_INSTALL || kind == PT_MODPROBE_REMOVE ||
+			  kind == PT_MODPROBE_SOFTDEP || kind == PT_MODPROBE_WEAKDEP;
+
+	return collect(set, cmd_matches, kind, module, first_only, ret);
+}
+
+int pt_modprobe_set_lookup_alias(const struct pt_modprobe_set *set, const char *name,
+				 struct pt_modprobe_refs *ret)
+{
+	return collect(set, alias_matches, PT_MODPROBE_ALIAS, name, false, ret);
 }
 
 bool pt_modprobe_set_blacklisted(const struct pt_modprobe_set *set, const char *module,
