@@ -91,6 +91,7 @@ static int sc_fail(struct scan *sc, unsigned line)
 }
 
 static int skip_dollar(struct scan *sc, bool in_dq);
+static int skip_dquote(struct scan *sc);
 
 /* At a backslash: the backslash and the character it quotes (a newline: line continuation). */
 static void skip_escape(struct scan *sc)
@@ -138,6 +139,29 @@ static int skip_bquote(struct scan *sc)
 	return sc_fail(sc, line);
 }
 
+/*
+ * The constructs every context shares, at sc->p: a backslash escape, '...' (not inside double
+ * quotes, XCU 2.2.3), "...", `...` and $...: 0 or -errno once skipped; 1 when none starts here.
+ */
+static int skip_construct(struct scan *sc, bool in_dq)
+{
+	switch (sc->s[sc->p]) {
+	case '\\':
+		skip_escape(sc);
+		return 0;
+	case '\'':
+		return in_dq ? 1 : skip_squote(sc);
+	case '"':
+		return skip_dquote(sc);
+	case '`':
+		return skip_bquote(sc);
+	case '$':
+		return skip_dollar(sc, in_dq);
+	default:
+		return 1;
+	}
+}
+
 /* At '"': $ constructs, `...` and backslash escapes stay active inside (XCU 2.2.3). */
 static int skip_dquote(struct scan *sc)
 {
@@ -155,15 +179,9 @@ static int skip_dquote(struct scan *sc)
 			sc->depth--;
 			return 0;
 		}
-		if (c == '\\')
-			skip_escape(sc);
-		else if (c == '$')
-			r = skip_dollar(sc, true);
-		else if (c == '`')
-			r = skip_bquote(sc);
-		else
+		if ((r = skip_construct(sc, true)) == 1)
 			sc_adv(sc);
-		if (r < 0)
+		else if (r < 0)
 			return r;
 	}
 	return sc_fail(sc, line);
@@ -278,19 +296,9 @@ static int skip_braces(struct scan *sc, bool in_dq)
 			sc->depth--;
 			return 0;
 		}
-		if (c == '\\')
-			skip_escape(sc);
-		else if (c == '\'' && !in_dq)
-			r = skip_squote(sc);
-		else if (c == '"')
-			r = skip_dquote(sc);
-		else if (c == '$')
-			r = skip_dollar(sc, in_dq);
-		else if (c == '`')
-			r = skip_bquote(sc);
-		else
+		if ((r = skip_construct(sc, in_dq)) == 1)
 			sc_adv(sc);
-		if (r < 0)
+		else if (r < 0)
 			return r;
 	}
 	return sc_fail(sc, line);
@@ -325,23 +333,15 @@ static int skip_parens(struct scan *sc)
 			}
 			continue;
 		}
-		if (c == '\\')
-			skip_escape(sc);
-		else if (c == '\'')
-			r = skip_squote(sc);
-		else if (c == '"')
-			r = skip_dquote(sc);
-		else if (c == '`')
-			r = skip_bquote(sc);
-		else if (c == '$')
-			r = skip_dollar(sc, false);
-		else if (c == '#' && sc->p > open && is_one_of(sc->s[sc->p - 1], " \t\n;&|("))
+		if ((r = skip_construct(sc, false)) < 0)
+			return r;
+		if (r == 0)
+			continue;
+		if (c == '#' && sc->p > open && is_one_of(sc->s[sc->p - 1], " \t\n;&|("))
 			while (sc->p < sc->len && sc->s[sc->p] != '\n')
 				sc->p++;
 		else
 			sc_adv(sc);
-		if (r < 0)
-			return r;
 	}
 	return sc_fail(sc, line);
 }
@@ -375,22 +375,13 @@ static int scan_word(struct scan *sc)
 	while (sc->p < sc->len) {
 		char c = sc->s[sc->p];
 
-		if (c == '\\')
-			skip_escape(sc);
-		else if (c == '\'')
-			r = skip_squote(sc);
-		else if (c == '"')
-			r = skip_dquote(sc);
-		else if (c == '`')
-			r = skip_bquote(sc);
-		else if (c == '$')
-			r = skip_dollar(sc, false);
-		else if (is_blank(c) || c == '\n' || is_op_char(c))
-			break;
-		else
-			sc->p++;
-		if (r < 0)
+		if ((r = skip_construct(sc, false)) < 0)
 			return r;
+		if (r == 0)
+			continue;
+		if (is_blank(c) || c == '\n' || is_op_char(c))
+			break;
+		sc->p++;
 	}
 	return 0;
 }
