@@ -69,6 +69,13 @@ static int jpath(struct pt_strbuf *sb, const char *id, const char *name)
 	return pt_strbuf_printf(sb, "%s/%s/%s", PT_JOURNAL_DIR, id, name);
 }
 
+/* Where edit i's old (side 0) or new (side 1) bytes are kept: the writer and undo agree here. */
+static int side_path(struct pt_strbuf *sb, const char *id, size_t i, int side)
+{
+	pt_strbuf_reset(sb);
+	return pt_strbuf_printf(sb, "%s/%s/%zu.%s", PT_JOURNAL_DIR, id, i, side ? "new" : "old");
+}
+
 static int read_state(struct pt_root *r, const char *id, enum pt_journal_state *ret)
 {
 	struct pt_strbuf p = {0};
@@ -136,18 +143,14 @@ static int list_ids(struct pt_root *r, struct pt_strv *ret)
 static int remove_journal(struct pt_root *r, const char *id, size_t n_edits)
 {
 	static const char *const fixed[] = {"state", "manifest"};
-	struct pt_strbuf p = {0}, name = {0};
+	struct pt_strbuf p = {0};
 	int e = 0, e2;
 
 	for (size_t i = 0; i < ELEMENTSOF(fixed) + 2 * n_edits; i++) {
-		pt_strbuf_reset(&name);
-		if (i < ELEMENTSOF(fixed))
-			e2 = pt_strbuf_puts(&name, fixed[i]);
-		else
-			e2 = pt_strbuf_printf(&name, "%zu.%s", (i - ELEMENTSOF(fixed)) / 2,
-					      (i - ELEMENTSOF(fixed)) % 2 ? "new" : "old");
-		if (e2 >= 0)
-			e2 = jpath(&p, id, name.buf);
+		size_t k = i - ELEMENTSOF(fixed);
+
+		e2 = i < ELEMENTSOF(fixed) ? jpath(&p, id, fixed[i])
+					   : side_path(&p, id, k / 2, k % 2);
 		if (e2 >= 0)
 			e2 = pt_root_remove(r, p.buf, NULL, 0, NULL);
 		if (e2 < 0 && e2 != -ENOENT && e >= 0)
@@ -160,7 +163,6 @@ static int remove_journal(struct pt_root *r, const char *id, size_t n_edits)
 			e = e2;
 	}
 	pt_strbuf_done(&p);
-	pt_strbuf_done(&name);
 	return e;
 }
 
@@ -248,7 +250,7 @@ static int write_journal(struct pt_root *r, const char *id, const struct pt_txn 
 			 const struct pt_strv *dirs, char **ret_error)
 {
 	struct pt_manifest m = {.time = stamp()};
-	struct pt_strbuf p = {0}, name = {0}, text = {0};
+	struct pt_strbuf p = {0}, text = {0};
 	int e = 0;
 
 	m.edits = calloc(t->n + 1, sizeof(*m.edits));
@@ -269,10 +271,7 @@ static int write_journal(struct pt_root *r, const char *id, const struct pt_txn 
 
 			if (!bytes)
 				continue;
-			pt_strbuf_reset(&name);
-			e = pt_strbuf_printf(&name, "%zu.%s", i, side ? "new" : "old");
-			if (e >= 0)
-				e = jpath(&p, id, name.buf);
+			e = side_path(&p, id, i, side);
 			if (e >= 0)
 				e = pt_root_write(r, p.buf, NULL, 0, bytes, len, 0600, ret_error);
 		}
@@ -289,7 +288,6 @@ static int write_journal(struct pt_root *r, const char *id, const struct pt_txn 
 		e = pt_root_write(r, p.buf, NULL, 0, "prepared\n", 9, 0600, ret_error);
 	free(m.edits);
 	pt_strbuf_done(&p);
-	pt_strbuf_done(&name);
 	pt_strbuf_done(&text);
 	return e;
 }
@@ -410,7 +408,7 @@ static int load(struct pt_root *r, const char *id, struct pt_txn *ret, struct pt
 		char **ret_error)
 {
 	struct pt_manifest m = {0};
-	struct pt_strbuf p = {0}, name = {0};
+	struct pt_strbuf p = {0};
 	struct pt_txn t = {0};
 	char *buf = NULL;
 	size_t len;
@@ -437,10 +435,7 @@ static int load(struct pt_root *r, const char *id, struct pt_txn *ret, struct pt
 
 			if (!has)
 				continue;
-			pt_strbuf_reset(&name);
-			e = pt_strbuf_printf(&name, "%zu.%s", i, side ? "new" : "old");
-			if (e >= 0)
-				e = jpath(&p, id, name.buf);
+			e = side_path(&p, id, i, side);
 			if (e >= 0)
 				e = pt_root_read_file(r, p.buf, EDIT_FILE_MAX,
 						      side ? &ed->new : &ed->old,
@@ -455,7 +450,6 @@ static int load(struct pt_root *r, const char *id, struct pt_txn *ret, struct pt
 	}
 	pt_manifest_done(&m);
 	pt_strbuf_done(&p);
-	pt_strbuf_done(&name);
 	if (e < 0) {
 		pt_txn_done(&t);
 		return e;
