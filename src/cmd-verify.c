@@ -14,6 +14,7 @@
 #include "checks/host.h"
 #include "checks/iommu-state.h"
 #include "cli.h"
+#include "plan/plan.h"
 
 struct tally {
 	unsigned ok, failed, skipped;
@@ -87,17 +88,12 @@ static int verify_cmdline(const struct pt_host *h, struct tally *t)
 /* Whether passthru's init-top script has an override line for slot (FACTS §4.1). */
 static bool script_names(const struct pt_host *h, const char *slot)
 {
-	const struct pt_raw_file *f = pt_host_raw_file(h, PT_PLAN_INITRAMFS_SCRIPT);
-	char want[64];
-	const char *p;
+	struct pt_strv lines = {0}, slots = {0};
+	bool named = pt_plan_overrides(h, &lines, &slots) == 0 && pt_strv_contains(&slots, slot);
 
-	if (!f || !f->data)
-		return false;
-	snprintf(want, sizeof(want), "override %s ", slot);
-	for (p = strstr(f->data, want); p; p = strstr(p + 1, want))
-		if (p == f->data || p[-1] == '\n')
-			return true;
-	return false;
+	pt_strv_done(&lines);
+	pt_strv_done(&slots);
+	return named;
 }
 
 /* Whether a module that claims d is built into the kernel (modules.builtin). */

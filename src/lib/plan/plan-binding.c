@@ -446,21 +446,18 @@ static const char override_head[] =
 	"}\n"
 	"\n";
 
-/*
- * The override lines an earlier apply wrote, re-emitted only in the exact form this planner
- * writes (the file is a shell script: nothing else from it is copied into the new one).
- */
-static void prev_overrides(struct plan_ctx *c, const struct pt_raw_file *f, struct pt_strbuf *body)
+int pt_plan_overrides(const struct pt_host *h, struct pt_strv *lines, struct pt_strv *slots)
 {
-	const char *p = f->data, *end = f->data ? f->data + f->len : NULL;
+	const struct pt_raw_file *f = pt_host_raw_file(h, PT_PLAN_INITRAMFS_SCRIPT);
+	const char *p = f ? f->data : NULL, *end = p ? p + f->len : NULL;
+	int e = 0;
 
-	while (p && p < end) {
+	while (p && p < end && e >= 0) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
 		char slot[32], line[96];
 		unsigned ven, dev;
 		int used = 0;
-		bool again = false;
 
 		if (n < sizeof(line)) {
 			memcpy(line, p, n);
@@ -468,14 +465,32 @@ static void prev_overrides(struct plan_ctx *c, const struct pt_raw_file *f, stru
 			if (sscanf(line, "override %31[0-9a-f:.] 0x%4x 0x%4x%n", slot, &ven, &dev,
 				   &used) == 3 &&
 			    (size_t)used == n) {
-				for (size_t k = 0; k < c->nshared; k++)
-					again |= streq(c->h->devs[c->shared[k]].slot, slot);
-				if (!again)
-					pt_strbuf_printf(body, "%s\n", line);
+				e = pt_strv_push(lines, line);
+				if (e >= 0)
+					e = pt_strv_push(slots, slot);
 			}
 		}
 		p += n + 1;
 	}
+	return e < 0 ? e : 0;
+}
+
+/* The override lines an earlier apply wrote for slots this plan does not write again. */
+static void prev_overrides(struct plan_ctx *c, struct pt_strbuf *body)
+{
+	struct pt_strv lines = {0}, slots = {0};
+
+	plan_oom(c, pt_plan_overrides(c->h, &lines, &slots));
+	for (size_t i = 0; i < lines.n; i++) {
+		bool again = false;
+
+		for (size_t k = 0; k < c->nshared; k++)
+			again |= streq(c->h->devs[c->shared[k]].slot, slots.v[i]);
+		if (!again)
+			pt_strbuf_printf(body, "%s\n", lines.v[i]);
+	}
+	pt_strv_done(&lines);
+	pt_strv_done(&slots);
 }
 
 void plan_override_script(struct plan_ctx *c)
@@ -491,7 +506,7 @@ void plan_override_script(struct plan_ctx *c)
 	if (!ok)
 		return;
 	pt_strbuf_puts(&body, override_head);
-	prev_overrides(c, f, &body);
+	prev_overrides(c, &body);
 	for (size_t k = 0; k < c->nshared; k++) {
 		const struct pt_pci_dev *d = &c->h->devs[c->shared[k]];
 

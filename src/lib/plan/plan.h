@@ -60,6 +60,13 @@ int pt_plan_set(const struct pt_host *h, size_t idx, bool *in_set, size_t *devs,
 int pt_plan_guards(const struct pt_host *h, size_t idx, struct pt_strv *refusals,
 		   struct pt_strv *notes);
 
+/*
+ * The lines of passthru's init-top script (PT_PLAN_INITRAMFS_SCRIPT) in the exact form the
+ * planner writes, "override SLOT 0xVVVV 0xDDDD", and their slots; anything else in the file
+ * is ignored (it is a shell script: nothing else from it is trusted). 0 or -ENOMEM.
+ */
+int pt_plan_overrides(const struct pt_host *h, struct pt_strv *lines, struct pt_strv *slots);
+
 /* Returns 0, -ENODEV (no such slot), -ENOMEM. */
 int pt_plan_build(const struct pt_host *h, const struct pt_plan_request *req, struct pt_plan *ret);
 void pt_plan_done(struct pt_plan *p);
