@@ -36,25 +36,29 @@ bool pt_cli_confirm(const struct pt_cli *cli, const char *cmd, bool yes, const c
 	return answer[0] == 'y' || answer[0] == 'Y';
 }
 
-/* Runs each command on the live host; under another root says they were not run. */
+/* Runs the transaction's commands on the live host; under another root says they were not run. */
 static int run_commands(const struct pt_cli *cli, const struct pt_root *root,
-			char *const *const *argvs, size_t n, bool no_refresh)
+			const struct pt_txn *t, bool no_refresh)
 {
 	int failed = 0;
 
-	for (size_t i = 0; i < n; i++) {
-		const char *name = argvs[i][0];
+	for (size_t i = 0; i < t->ncmds; i++) {
+		char *const *argv = t->cmds[i].argv.v;
+		const char *name = argv[0];
+		char *line = pt_strv_join(&t->cmds[i].argv, " ");
 		int rc;
 
 		if (no_refresh || pt_root_mode(root) != PT_ROOT_LIVE) {
 			printf("not run (%s): %s\n",
 			       no_refresh ? "--no-refresh" : "the root is not the running host",
-			       name);
+			       line ? line : name);
+			free(line);
 			continue;
 		}
-		printf("running: %s\n", name);
+		printf("running: %s\n", line ? line : name);
+		free(line);
 		fflush(stdout);
-		rc = pt_run(argvs[i]);
+		rc = pt_run(argv);
 		if (rc != 0) {
 			fprintf(stderr, "%s: %s %s (%s)\n", cli->prog, name,
 				rc < 0 ? "could not start" : "failed",
@@ -107,8 +111,7 @@ static int apply_plan(struct pt_cli *cli, struct pt_root *root, const struct pt_
 		      const struct pt_plan *p, const struct pt_plan_request *req, bool yes,
 		      bool no_refresh)
 {
-	char **argvs[16], *id = NULL, *err = NULL;
-	size_t n = 0;
+	char *id = NULL, *err = NULL;
 	int e;
 
 	pt_cli_print_plan(h, p, stdout);
@@ -127,10 +130,7 @@ static int apply_plan(struct pt_cli *cli, struct pt_root *root, const struct pt_
 	if (confirm_applied(cli, req) < 0)
 		fprintf(stderr, "%s: apply: re-reading the host shows changes still planned\n",
 			cli->prog);
-	for (size_t i = 0; i < p->ncmds && n < 16; i++)
-		argvs[n++] = p->cmds[i].argv.v;
-	return run_commands(cli, root, (char *const *const *)argvs, n, no_refresh) ? PT_EXIT_ERROR
-										   : PT_EXIT_OK;
+	return run_commands(cli, root, &p->txn, no_refresh) ? PT_EXIT_ERROR : PT_EXIT_OK;
 }
 
 int pt_cmd_apply(struct pt_cli *cli, int argc, char **argv)
@@ -189,23 +189,6 @@ int pt_cmd_apply(struct pt_cli *cli, int argc, char **argv)
 	return rc;
 }
 
-/* The refresh a restored file needs, as apply's planner would run it (FACTS §3, §4.3). */
-static char **refresh_for(const char *path)
-{
-	static char *grub[] = {"update-grub", NULL};
-	static char *pbt[] = {"proxmox-boot-tool", "refresh", NULL};
-	static char *initramfs[] = {"update-initramfs", "-u", "-k", "all", NULL};
-
-	if (startswith(path, "/etc/default/grub"))
-		return grub;
-	if (streq(path, "/etc/kernel/cmdline"))
-		return pbt;
-	if (startswith(path, "/etc/modprobe.d/") || startswith(path, "/etc/initramfs-tools/") ||
-	    startswith(path, "/etc/modules"))
-		return initramfs;
-	return NULL;
-}
-
 static void undo_help(void)
 {
 	fputs("Usage: passthru undo [OPTIONS]\n"
@@ -238,25 +221,22 @@ static int show_undo(struct pt_root *root, const char *id, struct pt_txn *t)
 		fputs(pt_strbuf_str(&sb), stdout);
 		pt_strbuf_done(&sb);
 	}
-	return 0;
-}
+	/* The restored files need the refresh apply ran for them: the journal recorded it. */
+	printf("\nThen:\n");
+	if (t->cmds_unknown)
+		printf("  nothing: this journal, written by an earlier passthru, does not record "
+		       "the "
+		       "commands its files need; run them yourself (update-initramfs -u -k all; "
+		       "update-grub or proxmox-boot-tool refresh for a command-line file)\n");
+	else if (t->ncmds == 0)
+		printf("  none\n");
+	for (size_t i = 0; i < t->ncmds; i++) {
+		char *a = pt_strv_join(&t->cmds[i].argv, " ");
 
-static int undo_refresh(const struct pt_cli *cli, const struct pt_root *root,
-			const struct pt_txn *t, bool no_refresh)
-{
-	char **argvs[4];
-	size_t n = 0;
-
-	for (size_t i = 0; i < t->n; i++) {
-		char **a = refresh_for(t->edits[i].path);
-		bool seen = false;
-
-		for (size_t k = 0; k < n; k++)
-			seen |= argvs[k] == a;
-		if (a && !seen && n < 4)
-			argvs[n++] = a;
+		printf("  %s\n", a ? a : "?");
+		free(a);
 	}
-	return run_commands(cli, root, (char *const *const *)argvs, n, no_refresh);
+	return 0;
 }
 
 int pt_cmd_undo(struct pt_cli *cli, int argc, char **argv)
@@ -311,7 +291,7 @@ int pt_cmd_undo(struct pt_cli *cli, int argc, char **argv)
 	} else {
 		printf("\nundone: journal %s%s\n", undone,
 		       state == PT_JOURNAL_PREPARED ? " (an interrupted apply)" : "");
-		rc = undo_refresh(cli, root, &t, no_refresh) ? PT_EXIT_ERROR : PT_EXIT_OK;
+		rc = run_commands(cli, root, &t, no_refresh) ? PT_EXIT_ERROR : PT_EXIT_OK;
 	}
 	pt_txn_done(&t);
 	free(id);

@@ -30,7 +30,7 @@ static void help(void)
 	      stdout);
 }
 
-static char *argv_text(const struct pt_plan_cmd *c)
+static char *argv_text(const struct pt_txn_cmd *c)
 {
 	return pt_strv_join(&c->argv, " ");
 }
@@ -78,12 +78,12 @@ int pt_cli_print_plan(const struct pt_host *h, const struct pt_plan *p, FILE *ou
 		fwrite(sb.buf, 1, sb.len, out);
 	pt_strbuf_done(&sb);
 	fputs("\nCommands:\n", out);
-	if (p->ncmds == 0)
+	if (p->txn.ncmds == 0)
 		fputs("  none\n", out);
-	for (size_t i = 0; i < p->ncmds; i++) {
-		char *a = argv_text(&p->cmds[i]);
+	for (size_t i = 0; i < p->txn.ncmds; i++) {
+		char *a = argv_text(&p->txn.cmds[i]);
 
-		fprintf(out, "  %s\n      %s\n", a ? a : "?", p->cmds[i].why);
+		fprintf(out, "  %s\n      %s\n", a ? a : "?", p->txn.cmds[i].why);
 		free(a);
 	}
 	fputs("\nWhy:\n", out);
@@ -138,11 +138,11 @@ static int print_json(const struct pt_host *h, const struct pt_plan *p, FILE *ou
 	}
 	json_object_object_add(doc, "files", a);
 	a = json_object_new_array();
-	for (size_t i = 0; i < p->ncmds; i++) {
+	for (size_t i = 0; i < p->txn.ncmds; i++) {
 		json_object *o = json_object_new_object();
 
-		json_object_object_add(o, "argv", strv_json(&p->cmds[i].argv));
-		json_object_object_add(o, "why", json_object_new_string(p->cmds[i].why));
+		json_object_object_add(o, "argv", strv_json(&p->txn.cmds[i].argv));
+		json_object_object_add(o, "why", json_object_new_string(p->txn.cmds[i].why));
 		json_object_array_add(a, o);
 	}
 	json_object_object_add(doc, "commands", a);

@@ -163,6 +163,8 @@ static void test_commit_undo(void **state)
 
 	tree_txn("journal", &t);
 	assert_int_equal(t.n, 4);
+	assert_int_equal(pt_txn_add_cmd(&t, (const char *const[]){"update-grub", NULL}, "why"), 0);
+	assert_int_equal(pt_txn_add_cmd(&t, (const char *const[]){NULL}, NULL), -EINVAL);
 	fresh_copy("journal");
 	r = open_work();
 	assert_int_equal(pt_journal_commit(r, &t, &id, &err), 0);
@@ -173,14 +175,27 @@ static void test_commit_undo(void **state)
 	/* The journal as documented. */
 	m = slurp(strcat(strcpy((char[600]){0}, work), "/var/lib/passthru/journal/000001/manifest"),
 		  &len);
-	assert_string_equal(m, "passthru-journal 1\n"
+	assert_string_equal(m, "passthru-journal 2\n"
 			       "time 1700000000\n"
 			       "mkdir /etc/default/grub.d\n"
 			       "edit 0 file write 0644 /etc/default/grub\n"
 			       "edit 1 absent write 0644 /etc/default/grub.d/passthru.cfg\n"
 			       "edit 2 file write 0644 /etc/kernel/cmdline\n"
-			       "edit 3 file delete 0644 /etc/modprobe.d/old.conf\n");
+			       "edit 3 file delete 0644 /etc/modprobe.d/old.conf\n"
+			       "run update-grub\n");
 	free(m);
+	/* Loaded back: the same edits and the recorded command, for undo to run. */
+	{
+		struct pt_txn back = {0};
+
+		assert_int_equal(pt_journal_load(r, "000001", &back, &err), 0);
+		assert_int_equal(back.n, 4);
+		assert_int_equal(back.ncmds, 1);
+		assert_false(back.cmds_unknown);
+		assert_string_equal(back.cmds[0].argv.v[0], "update-grub");
+		assert_null(back.cmds[0].why);
+		pt_txn_done(&back);
+	}
 	sh("cmp '%s/var/lib/passthru/journal/000001/0.old' '%s/journal/before/etc/default/grub'",
 	   work, cases);
 	sh("grep -qx complete '%s/var/lib/passthru/journal/000001/state'", work);

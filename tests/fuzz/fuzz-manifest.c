@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The journal manifest: whatever parses formats back to text that parses to the same text
- * (a fixed point), and every path it accepted is one the journal may hold.
+ * (a fixed point), and every path and command word it accepted is one the journal may hold.
  */
 #include <assert.h>
 #include <stdint.h>
@@ -26,6 +26,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		assert(pt_manifest_path_ok(m.edits[i].path) && m.edits[i].idx == i);
 	for (size_t i = 0; i < m.mkdirs.n; i++)
 		assert(pt_manifest_path_ok(m.mkdirs.v[i]));
+	for (size_t i = 0; i < m.nruns; i++) {
+		assert(m.version == 2 && m.runs[i].n > 0);
+		for (size_t k = 0; k < m.runs[i].n; k++)
+			assert(pt_manifest_word_ok(m.runs[i].v[k]));
+	}
 	assert(pt_manifest_format(&m, &a) == 0);
 	assert(pt_manifest_parse(a.buf, a.len, &m2, &line) == 0);
 	assert(pt_manifest_format(&m2, &b) == 0);

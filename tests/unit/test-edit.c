@@ -106,10 +106,14 @@ static void test_patch_roundtrip(void **state)
 
 static void test_manifest(void **state)
 {
-	const char *text = "passthru-journal 1\ntime 17\nmkdir /etc/a\nmkdir /etc/a/b c\n"
+	const char *text = "passthru-journal 2\ntime 17\nmkdir /etc/a\nmkdir /etc/a/b c\n"
 			   "edit 0 file write 0640 /etc/default/grub\n"
 			   "edit 1 absent write 0644 /etc/a/b c/x y.cfg\n"
-			   "edit 2 file delete 0600 /etc/modprobe.d/old.conf\n";
+			   "edit 2 file delete 0600 /etc/modprobe.d/old.conf\n"
+			   "run update-initramfs -u -k all\n"
+			   "run proxmox-boot-tool refresh\n";
+	/* Version 1 (before commands were recorded) is read; its commands are unknown. */
+	const char *v1 = "passthru-journal 1\ntime 17\nedit 0 file write 0640 /etc/default/grub\n";
 	struct pt_manifest m;
 	struct pt_strbuf out = {0};
 	unsigned line;
@@ -123,14 +127,24 @@ static void test_manifest(void **state)
 	assert_true(m.edits[1].old_absent);
 	assert_string_equal(m.edits[1].path, "/etc/a/b c/x y.cfg");
 	assert_true(m.edits[2].delete);
+	assert_int_equal(m.version, 2);
+	assert_int_equal(m.nruns, 2);
+	assert_int_equal(m.runs[0].n, 4);
+	assert_string_equal(m.runs[0].v[0], "update-initramfs");
+	assert_string_equal(m.runs[1].v[1], "refresh");
 	assert_int_equal(pt_manifest_format(&m, &out), 0);
 	assert_string_equal(out.buf, text);
 	pt_strbuf_done(&out);
 	pt_manifest_done(&m);
+	assert_int_equal(pt_manifest_parse(v1, strlen(v1), &m, &line), 0);
+	assert_int_equal(m.version, 1);
+	assert_int_equal(m.nruns, 0);
+	assert_int_equal(m.n, 1);
+	pt_manifest_done(&m);
 
 	static const char *const bad[] = {
 		"",
-		"passthru-journal 2\n",
+		"passthru-journal 3\n",
 		"passthru-journal 1\ntime 1", /* torn: no newline */
 		"passthru-journal 1\nedit 1 file write 0644 /x\n",
 		"passthru-journal 1\nedit 0 absent delete 0644 /x\n",
@@ -142,6 +156,14 @@ static void test_manifest(void **state)
 		"passthru-journal 1\nmkdir /\n",
 		"passthru-journal 1\ntime -1\n",
 		"passthru-journal 1\nbogus\n",
+		"passthru-journal 1\nrun update-grub\n", /* version 1 had no commands */
+		"passthru-journal 2\nrun\n",
+		"passthru-journal 2\nrun \n",
+		"passthru-journal 2\nrun a  b\n",
+		"passthru-journal 2\nrun a b \n",
+		"passthru-journal 2\nrun a\tb\n",
+		"passthru-journal 2\nrun a\x7f\n",
+		"passthru-journal 12\n",
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		if (pt_manifest_parse(bad[i], strlen(bad[i]), &m, &line) != -EINVAL)

@@ -175,8 +175,8 @@ static void assert_cmds(const struct pt_plan *p, const char *want)
 {
 	struct pt_strbuf sb = {0};
 
-	for (size_t i = 0; i < p->ncmds; i++) {
-		char *a = pt_strv_join(&p->cmds[i].argv, " ");
+	for (size_t i = 0; i < p->txn.ncmds; i++) {
+		char *a = pt_strv_join(&p->txn.cmds[i].argv, " ");
 
 		pt_strbuf_printf(&sb, "%s%s", i ? "; " : "", a);
 		free(a);
@@ -291,7 +291,7 @@ static void test_build_applied(void **state)
 	load(&l, "guide-host-applied");
 	build(&l, "01:00.0", false, false);
 	assert_int_equal(l.p.txn.n, 0);
-	assert_int_equal(l.p.ncmds, 0);
+	assert_int_equal(l.p.txn.ncmds, 0);
 	assert_int_equal(l.p.nreasons, 0);
 	assert_false(l.p.refused);
 	unload(&l);

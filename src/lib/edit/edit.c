@@ -47,6 +47,28 @@ int pt_txn_add(struct pt_txn *t, const char *path, const char *old, size_t old_l
 	return 1;
 }
 
+int pt_txn_add_cmd(struct pt_txn *t, const char *const *argv, const char *why)
+{
+	struct pt_txn_cmd c = {0}, *grown;
+	int e = 0;
+
+	if (!argv || !argv[0])
+		return -EINVAL;
+	for (size_t i = 0; e >= 0 && argv[i]; i++)
+		e = pt_strv_push(&c.argv, argv[i]);
+	if (e >= 0 && why && !(c.why = strdup(why)))
+		e = -ENOMEM;
+	grown = e >= 0 ? realloc(t->cmds, (t->ncmds + 1) * sizeof(*t->cmds)) : NULL;
+	if (!grown) {
+		pt_strv_done(&c.argv);
+		free(c.why);
+		return -ENOMEM;
+	}
+	t->cmds = grown;
+	t->cmds[t->ncmds++] = c;
+	return 0;
+}
+
 void pt_txn_done(struct pt_txn *t)
 {
 	for (size_t i = 0; i < t->n; i++) {
@@ -55,8 +77,12 @@ void pt_txn_done(struct pt_txn *t)
 		free(t->edits[i].new);
 	}
 	free(t->edits);
-	t->edits = NULL;
-	t->n = 0;
+	for (size_t i = 0; i < t->ncmds; i++) {
+		pt_strv_done(&t->cmds[i].argv);
+		free(t->cmds[i].why);
+	}
+	free(t->cmds);
+	*t = (struct pt_txn){0};
 }
 
 int pt_txn_diff(const struct pt_txn *t, struct pt_strbuf *out)

@@ -254,10 +254,17 @@ static int write_journal(struct pt_root *r, const char *id, const struct pt_txn 
 	int e = 0;
 
 	m.edits = calloc(t->n + 1, sizeof(*m.edits));
-	if (!m.edits)
+	m.runs = calloc(t->ncmds + 1, sizeof(*m.runs));
+	if (!m.edits || !m.runs) {
+		free(m.edits);
+		free(m.runs);
 		return -ENOMEM;
+	}
 	m.n = t->n;
-	m.mkdirs = *dirs; /* borrowed: not freed here */
+	m.mkdirs = *dirs; /* borrowed, like the argv below: not freed here */
+	m.nruns = t->ncmds;
+	for (size_t i = 0; i < t->ncmds; i++)
+		m.runs[i] = t->cmds[i].argv;
 	for (size_t i = 0; e >= 0 && i < t->n; i++) {
 		const struct pt_edit *ed = &t->edits[i];
 
@@ -276,8 +283,8 @@ static int write_journal(struct pt_root *r, const char *id, const struct pt_txn 
 				e = pt_root_write(r, p.buf, NULL, 0, bytes, len, 0600, ret_error);
 		}
 	}
-	if (e >= 0)
-		e = pt_manifest_format(&m, &text);
+	if (e >= 0 && (e = pt_manifest_format(&m, &text)) < 0)
+		msg(ret_error, e, "a command cannot be recorded in the journal");
 	if (e >= 0)
 		e = jpath(&p, id, "manifest");
 	if (e >= 0)
@@ -287,6 +294,7 @@ static int write_journal(struct pt_root *r, const char *id, const struct pt_txn 
 	if (e >= 0)
 		e = pt_root_write(r, p.buf, NULL, 0, "prepared\n", 9, 0600, ret_error);
 	free(m.edits);
+	free(m.runs);
 	pt_strbuf_done(&p);
 	pt_strbuf_done(&text);
 	return e;
@@ -443,6 +451,14 @@ static int load(struct pt_root *r, const char *id, struct pt_txn *ret, struct pt
 			if (e < 0)
 				msg(ret_error, e, "%s: %s", p.buf, strerror(-e));
 		}
+	}
+	t.cmds_unknown = m.version < 2;
+	t.cmds = e >= 0 ? calloc(m.nruns + 1, sizeof(*t.cmds)) : NULL;
+	if (e >= 0 && !t.cmds)
+		e = -ENOMEM;
+	for (size_t i = 0; e >= 0 && i < m.nruns; i++) {
+		t.cmds[t.ncmds++].argv = m.runs[i];
+		m.runs[i] = (struct pt_strv){0};
 	}
 	if (e >= 0 && ret_dirs) {
 		*ret_dirs = m.mkdirs;

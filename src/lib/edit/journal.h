@@ -37,7 +37,10 @@ int pt_journal_commit(struct pt_root *r, const struct pt_txn *t, char **ret_id, 
  * -ENOENT when there is none. */
 int pt_journal_last(struct pt_root *r, char **ret_id, enum pt_journal_state *ret_state);
 
-/* Loads journal id back into a transaction (the edits as committed). */
+/*
+ * Loads journal id back into a transaction: the edits and the commands as committed
+ * (cmds_unknown: a journal of an earlier passthru, which did not record them).
+ */
 int pt_journal_load(struct pt_root *r, const char *id, struct pt_txn *ret, char **ret_error);
 
 /*

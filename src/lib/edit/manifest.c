@@ -6,6 +6,8 @@
 #include "manifest.h"
 
 #define MANIFEST_MAX_EDITS 1024
+#define MANIFEST_MAX_RUNS  64
+#define MANIFEST_MAX_WORDS 64
 
 bool pt_manifest_path_ok(const char *path)
 {
@@ -28,11 +30,24 @@ bool pt_manifest_path_ok(const char *path)
 	return true;
 }
 
+bool pt_manifest_word_ok(const char *word)
+{
+	if (!word || !*word)
+		return false;
+	for (const char *p = word; *p; p++)
+		if ((unsigned char)*p <= 0x20 || (unsigned char)*p >= 0x7f)
+			return false;
+	return true;
+}
+
 void pt_manifest_done(struct pt_manifest *m)
 {
 	for (size_t i = 0; i < m->n; i++)
 		free(m->edits[i].path);
 	free(m->edits);
+	for (size_t i = 0; i < m->nruns; i++)
+		pt_strv_done(&m->runs[i]);
+	free(m->runs);
 	pt_strv_done(&m->mkdirs);
 	memset(m, 0, sizeof(*m));
 }
@@ -92,6 +107,39 @@ static int take_path(const char *p, const char *end, char **ret)
 	return 0;
 }
 
+/* "run WORD...": the words as an argv. */
+static int parse_run(struct pt_manifest *m, const char *p, const char *end)
+{
+	struct pt_strv argv = {0}, *grown;
+	const char *w;
+	size_t n;
+	int e = 0;
+
+	if (m->version < 2 || m->nruns >= MANIFEST_MAX_RUNS || p >= end || end[-1] == ' ')
+		return -EINVAL;
+	while (e >= 0 && (w = word(&p, end, &n))) {
+		char *s = strndup(w, n);
+
+		if (!s)
+			e = -ENOMEM;
+		else if (argv.n >= MANIFEST_MAX_WORDS || !pt_manifest_word_ok(s) || strlen(s) != n)
+			free(s), e = -EINVAL;
+		else
+			e = pt_strv_consume(&argv, s);
+	}
+	/* An empty word (two spaces, a trailing space) stops word() early. */
+	if (e >= 0 && (p != end || argv.n == 0))
+		e = -EINVAL;
+	grown = e >= 0 ? realloc(m->runs, (m->nruns + 1) * sizeof(*m->runs)) : NULL;
+	if (!grown) {
+		pt_strv_done(&argv);
+		return e < 0 ? e : -ENOMEM;
+	}
+	m->runs = grown;
+	m->runs[m->nruns++] = argv;
+	return 0;
+}
+
 static int parse_line(struct pt_manifest *m, const char *p, const char *end)
 {
 	unsigned long long v;
@@ -107,6 +155,8 @@ static int parse_line(struct pt_manifest *m, const char *p, const char *end)
 		m->time = (long long)v;
 		return 0;
 	}
+	if (word_is(w, n, "run"))
+		return parse_run(m, p, end);
 	if (word_is(w, n, "mkdir")) {
 		char *path;
 
@@ -155,16 +205,19 @@ static int parse_line(struct pt_manifest *m, const char *p, const char *end)
 
 int pt_manifest_parse(const char *buf, size_t len, struct pt_manifest *ret, unsigned *ret_line)
 {
-	static const char magic[] = "passthru-journal 1\n";
+	static const char magic[] = "passthru-journal ";
 	struct pt_manifest m = {0};
 	const char *p = buf, *end = buf + len;
 	unsigned line = 1;
 	int e = 0;
 
 	*ret_line = 1;
-	if (len < sizeof(magic) - 1 || memcmp(buf, magic, sizeof(magic) - 1) != 0)
+	if (len < sizeof(magic) + 1 || memcmp(buf, magic, sizeof(magic) - 1) != 0 ||
+	    (buf[sizeof(magic) - 1] != '1' && buf[sizeof(magic) - 1] != '2') ||
+	    buf[sizeof(magic)] != '\n')
 		return -EINVAL;
-	p += sizeof(magic) - 1;
+	m.version = buf[sizeof(magic) - 1] - '0';
+	p += sizeof(magic) + 1;
 	while (p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 
@@ -188,7 +241,7 @@ int pt_manifest_parse(const char *buf, size_t len, struct pt_manifest *ret, unsi
 
 int pt_manifest_format(const struct pt_manifest *m, struct pt_strbuf *out)
 {
-	int e = pt_strbuf_printf(out, "passthru-journal 1\ntime %lld\n", m->time);
+	int e = pt_strbuf_printf(out, "passthru-journal 2\ntime %lld\n", m->time);
 
 	for (size_t i = 0; e >= 0 && i < m->mkdirs.n; i++)
 		e = pt_strbuf_printf(out, "mkdir %s\n", m->mkdirs.v[i]);
@@ -198,6 +251,16 @@ int pt_manifest_format(const struct pt_manifest *m, struct pt_strbuf *out)
 		e = pt_strbuf_printf(out, "edit %zu %s %s %04o %s\n", i,
 				     ed->old_absent ? "absent" : "file",
 				     ed->delete ? "delete" : "write", ed->mode & 07777, ed->path);
+	}
+	for (size_t i = 0; e >= 0 && i < m->nruns; i++) {
+		for (size_t k = 0; k < m->runs[i].n; k++)
+			if (!pt_manifest_word_ok(m->runs[i].v[k]))
+				return -EINVAL;
+		e = pt_strbuf_puts(out, "run");
+		for (size_t k = 0; e >= 0 && k < m->runs[i].n; k++)
+			e = pt_strbuf_printf(out, " %s", m->runs[i].v[k]);
+		if (e >= 0)
+			e = pt_strbuf_putc(out, '\n');
 	}
 	return e < 0 ? e : 0;
 }

@@ -54,20 +54,7 @@ void plan_reason(struct plan_ctx *c, const char *path, const char *line, const c
 
 void plan_command(struct plan_ctx *c, const char *why, const char *const *argv)
 {
-	struct pt_plan *p = c->p;
-	struct pt_plan_cmd *cmd = realloc(p->cmds, (p->ncmds + 1) * sizeof(*cmd));
-
-	if (!cmd) {
-		plan_oom(c, -ENOMEM);
-		return;
-	}
-	p->cmds = cmd;
-	cmd = &p->cmds[p->ncmds++];
-	*cmd = (struct pt_plan_cmd){.why = strdup(why)};
-	if (!cmd->why)
-		plan_oom(c, -ENOMEM);
-	for (size_t i = 0; argv[i]; i++)
-		plan_oom(c, pt_strv_push(&cmd->argv, argv[i]));
+	plan_oom(c, pt_txn_add_cmd(&c->p->txn, argv, why));
 }
 
 /* Adds an edit; true when it changes the file. */
@@ -176,6 +163,14 @@ static void guards(struct plan_ctx *c, size_t idx)
 	c->p->refused = c->p->refusals.n > 0 && !c->req->override_guards;
 }
 
+static bool edits_path(const struct pt_txn *t, const char *path)
+{
+	for (size_t i = 0; i < t->n; i++)
+		if (streq(t->edits[i].path, path))
+			return true;
+	return false;
+}
+
 int pt_plan_build(const struct pt_host *h, const struct pt_plan_request *req, struct pt_plan *ret)
 {
 	struct plan_ctx c = {.h = h, .req = req, .p = ret};
@@ -204,10 +199,18 @@ int pt_plan_build(const struct pt_host *h, const struct pt_plan_request *req, st
 			&c,
 			"regenerates /boot/grub/grub.cfg from /etc/default/grub and its drop-ins",
 			(const char *const[]){"update-grub", NULL});
-	else if (c.boot_cmd)
+	else if (c.boot_cmd && edits_path(&ret->txn, PT_PLAN_KERNEL_CMDLINE))
 		plan_command(&c,
 			     "copies the kernel command line to the loader entries on every ESP "
 			     "proxmox-boot-tool manages (FACTS §3)",
+			     (const char *const[]){"proxmox-boot-tool", "refresh", NULL});
+	else if (c.boot_cmd)
+		/* proxmox-kernel-helper: on ESPs in GRUB mode, refresh runs grub-mkconfig for each
+		 * ESP; a plain update-grub writes a grub.cfg the firmware never reads. */
+		plan_command(&c,
+			     "regenerates GRUB's configuration from /etc/default/grub and its "
+			     "drop-ins on every ESP proxmox-boot-tool manages (update-grub alone "
+			     "would not reach them)",
 			     (const char *const[]){"proxmox-boot-tool", "refresh", NULL});
 	for (size_t i = 0; i < t.n; i++) {
 		free(t.v[i].text);
@@ -226,11 +229,6 @@ void pt_plan_done(struct pt_plan *p)
 {
 	free(p->devs);
 	pt_txn_done(&p->txn);
-	for (size_t i = 0; i < p->ncmds; i++) {
-		pt_strv_done(&p->cmds[i].argv);
-		free(p->cmds[i].why);
-	}
-	free(p->cmds);
 	for (size_t i = 0; i < p->nreasons; i++) {
 		free(p->reasons[i].path);
 		free(p->reasons[i].line);

@@ -20,12 +20,6 @@ struct pt_plan_request {
 	bool blacklist;	      /* also blacklist the claiming modules no host device uses */
 };
 
-/* One command to run after the files are written: argv, no shell. */
-struct pt_plan_cmd {
-	struct pt_strv argv;
-	char *why;
-};
-
 /* Why a line is in a file. */
 struct pt_plan_reason {
 	char *path;
@@ -36,9 +30,7 @@ struct pt_plan_reason {
 struct pt_plan {
 	size_t *devs; /* the devices handed over: indices into pt_host.devs, address order */
 	size_t ndevs;
-	struct pt_txn txn;
-	struct pt_plan_cmd *cmds;
-	size_t ncmds;
+	struct pt_txn txn; /* the file edits, then the commands to run (txn.cmds) */
 	struct pt_plan_reason *reasons;
 	size_t nreasons;
 	struct pt_strv notes;	 /* what the user must know: conflicts, what the plan leaves */
