@@ -14,10 +14,11 @@
 #include "checks/host.h"
 #include "checks/iommu-state.h"
 #include "cli.h"
+#include "derive/reset.h"
 #include "plan/plan.h"
 
 struct tally {
-	unsigned ok, failed, skipped;
+	unsigned ok, warned, failed, skipped;
 };
 
 _printf_(3, 4) static void item(struct tally *t, const char *verdict, const char *fmt, ...)
@@ -31,6 +32,8 @@ _printf_(3, 4) static void item(struct tally *t, const char *verdict, const char
 	putchar('\n');
 	if (streq(verdict, "ok"))
 		t->ok++;
+	else if (streq(verdict, "warn"))
+		t->warned++;
 	else if (streq(verdict, "FAIL"))
 		t->failed++;
 	else
@@ -105,13 +108,52 @@ static bool builtin_driver(const struct pt_pci_dev *d)
 	return false;
 }
 
+/*
+ * Whether the device comes back for a second VM start: the reset verdict `check` reports
+ * (reset.*). A device that cannot be reset, or an AMD GPU with the reset bug, starts once
+ * and then keeps the state the first VM left; verify still passes, with a warning.
+ */
+static void verify_reset(const struct pt_pci_dev *d, const struct pt_reset_verdict *v, bool by_bus,
+			 struct tally *t)
+{
+	if (v->amd_bug && !v->amd_bug_handled)
+		item(t, "warn",
+		     "%s is an AMD GPU with the reset bug (%04x:%04x): the first VM start works, "
+		     "but after that VM stops it may not come back until the host reboots -- %s",
+		     d->slot, d->vendor, d->device, PT_RESET_AMD_BUG_FIX);
+	else if (v->kind == PT_RESET_NONE && by_bus)
+		item(t, "ok",
+		     "%s has no reset of its own; VFIO resets it with the other functions on its "
+		     "bus (a bus reset once none of them is in use)",
+		     d->slot);
+	else if (v->kind == PT_RESET_NONE)
+		item(t, "warn",
+		     "%s cannot be reset by the kernel (%s): a second VM start finds it in the "
+		     "state the first VM left (a GPU may stay black until the host reboots)",
+		     d->slot,
+		     v->source == PT_RESET_FROM_SYSFS ? "reset_method is empty"
+						      : "config space offers no reset");
+	else if (v->kind == PT_RESET_UNKNOWN)
+		item(t, "warn",
+		     "%s: how it can be reset is unknown (%s): if it cannot, a second VM start "
+		     "finds it in the state the first VM left",
+		     d->slot,
+		     v->source == PT_RESET_PREDICTED ? "config space not readable: run as root"
+						     : "no reset_method or config space in this "
+						       "root");
+}
+
 /* Why a device of the set is not on vfio-pci, from what the host shows (FACTS §4.3). */
-static void verify_binding(const struct pt_host *h, const struct pt_pci_dev *d, struct tally *t)
+static void verify_binding(const struct pt_host *h, const struct pt_pci_dev *d,
+			   const struct pt_reset_verdict *rv, struct tally *t)
 {
 	char what[320];
 
 	if (d->driver && streq(d->driver, "vfio-pci")) {
-		item(t, "ok", "%s is on vfio-pci", d->slot);
+		if (rv->kind == PT_RESET_AVAILABLE)
+			item(t, "ok", "%s is on vfio-pci (reset: %s)", d->slot, rv->methods);
+		else
+			item(t, "ok", "%s is on vfio-pci", d->slot);
 		return;
 	}
 	if (!(d->have & PT_PCI_HAVE_DRIVER)) {
@@ -194,12 +236,19 @@ static int verify(struct pt_root *root, const struct pt_host *h, size_t idx)
 	}
 	for (size_t i = 0; i < h->ndevs; i++) {
 		const struct pt_pci_dev *d = &h->devs[i];
+		struct pt_reset_verdict rv;
 		bool seen = false;
 
 		/* Bridges stay with the host (FACTS §5.3). */
 		if (!in_set[i] || d->is_bridge)
 			continue;
-		verify_binding(h, d, &t);
+		if (pt_reset_judge(h, i, &rv) < 0) {
+			free(in_set);
+			return -ENOMEM;
+		}
+		verify_binding(h, d, &rv, &t);
+		verify_reset(d, &rv, pt_reset_by_bus_with(h, i, in_set), &t);
+		pt_reset_verdict_done(&rv);
 		if (!(d->have & PT_PCI_HAVE_GROUP))
 			continue;
 		for (int k = 0; k < ngroups; k++)
@@ -210,8 +259,11 @@ static int verify(struct pt_root *root, const struct pt_host *h, size_t idx)
 		}
 	}
 	free(in_set);
-	printf("\nsummary: %u ok, %u failed, %u skipped -> %s\n", t.ok, t.failed, t.skipped,
-	       t.failed ? "not ready" : "ready for the VM");
+	printf("\nsummary: %u ok, %u warnings, %u failed, %u skipped -> %s\n", t.ok, t.warned,
+	       t.failed, t.skipped,
+	       t.failed	  ? "not ready"
+	       : t.warned ? "ready for the VM (the warnings say what a later start may meet)"
+			  : "ready for the VM");
 	return t.failed ? 1 : 0;
 }
 
