@@ -59,8 +59,9 @@ struct pt_plan_request;
 /* The planning options plan and apply share. */
 #define PT_PLAN_LONGOPTS                                                         \
 	{"force", no_argument, NULL, 'F'}, {"iommu-pt", no_argument, NULL, 'P'}, \
+		{"blacklist", no_argument, NULL, 'B'},                           \
 	{                                                                        \
-		"blacklist", no_argument, NULL, 'B'                              \
+		"no-disable-vga", no_argument, NULL, 'V'                         \
 	}
 extern const char pt_cli_plan_options_help[];
 /* Handles a PT_PLAN_LONGOPTS option; false if opt is not one. */

@@ -168,7 +168,11 @@ const char pt_cli_plan_options_help[] =
 	"      --force        go ahead even when the set holds a device the host needs\n"
 	"      --iommu-pt     also add iommu=pt\n"
 	"      --blacklist    also blacklist the modules that would claim the devices,\n"
-	"                     except those a device staying with the host uses\n";
+	"                     except those a device staying with the host uses\n"
+	"      --no-disable-vga\n"
+	"                     leave out vfio-pci's disable_vga=1 (added for a VGA function):\n"
+	"                     for a GPU booted with SeaBIOS and x-vga, whose ROM has no\n"
+	"                     UEFI image; OVMF guests do not need legacy VGA\n";
 
 bool pt_cli_plan_option(struct pt_plan_request *req, int opt)
 {
@@ -181,6 +185,9 @@ bool pt_cli_plan_option(struct pt_plan_request *req, int opt)
 		return true;
 	case 'B':
 		req->blacklist = true;
+		return true;
+	case 'V':
+		req->no_disable_vga = true;
 		return true;
 	default:
 		return false;

@@ -288,7 +288,7 @@ static const char *disable_vga(struct plan_ctx *c)
 
 	for (size_t k = 0; k < c->p->ndevs; k++)
 		vga |= (h->devs[c->p->devs[k]].class >> 8) == 0x0300;
-	if (!vga)
+	if (!vga || c->req->no_disable_vga)
 		return NULL;
 	if (h->kconfig_known && pt_kconfig_tristate(&h->kconfig, "VFIO_PCI_VGA") == PT_KCONFIG_Y)
 		return "disable_vga=1";
@@ -304,8 +304,9 @@ static const char disable_vga_why[] =
 	"the set has a VGA-class function: vfio-pci then tells the VGA arbiter that it no "
 	"longer decodes the legacy VGA ranges (when another VGA device exists), so they are "
 	"never routed away from the host console; the guest gets no legacy VGA through vfio "
-	"(SeaBIOS x-vga), which OVMF guests do not use (FACTS §4.1; linux "
-	"drivers/vfio/pci/vfio_pci_core.c vfio_pci_set_decode)";
+	"(SeaBIOS x-vga), which OVMF guests do not use (linux "
+	"drivers/vfio/pci/vfio_pci_core.c vfio_pci_set_decode); for a GPU whose ROM has no UEFI "
+	"image, booted with SeaBIOS and x-vga, plan with --no-disable-vga";
 
 void plan_binding(struct plan_ctx *c, struct tokens *t)
 {
@@ -324,7 +325,15 @@ void plan_binding(struct plan_ctx *c, struct tokens *t)
 		struct pt_strv prev = {0};
 
 		prev_option(c, "disable_vga", &prev);
-		vga = prev.n ? "disable_vga=1" : NULL;
+		/* disable_vga is one switch of vfio-pci for every device it holds: asked to
+		 * leave it out, our earlier one goes too, or x-vga would still be refused. */
+		if (prev.n && c->req->no_disable_vga)
+			plan_note(c, &c->p->notes,
+				  "disable_vga=1 from an earlier apply is removed "
+				  "(--no-disable-vga): "
+				  "it applies to every device vfio-pci holds, so the earlier slots "
+				  "lose it too");
+		vga = prev.n && !c->req->no_disable_vga ? "disable_vga=1" : NULL;
 		pt_strv_done(&prev);
 	}
 	if (builtin) {

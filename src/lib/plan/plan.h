@@ -18,6 +18,7 @@ struct pt_plan_request {
 	bool override_guards; /* plan anyway when the set holds a device the host needs */
 	bool iommu_pt;	      /* also add iommu=pt (only on request) */
 	bool blacklist;	      /* also blacklist the claiming modules no host device uses */
+	bool no_disable_vga;  /* leave disable_vga=1 out (a GPU that needs SeaBIOS x-vga) */
 };
 
 /* Why a line is in a file. */
