@@ -116,6 +116,12 @@ int pt_cli_load_host(const struct pt_cli *cli, struct pt_root **ret_root, struct
 	/* What could not be read is "unknown" in the output; say why once, on stderr. */
 	for (size_t i = 0; i < ret->problems.n; i++)
 		fprintf(stderr, "%s: warning: %s\n", cli->prog, ret->problems.v[i]);
+	if (ret->ndevs && !ret->names_known)
+		fprintf(stderr,
+			"%s: note: no device names: %s has no pci.ids (/usr/share/misc/pci.ids); "
+			"--pci-ids FILE names the devices (the running host's "
+			"/usr/share/misc/pci.ids, from the pci.ids package)\n",
+			cli->prog, pt_root_mode(root) == PT_ROOT_LIVE ? "this host" : "the root");
 	*ret_root = root;
 	return 0;
 }

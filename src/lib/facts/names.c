@@ -138,6 +138,7 @@ int pt_facts_names(struct pt_root *r, const char *pci_ids_path, struct pt_host *
 	a->debug = on_debug;
 	a->id_lookup_mode = 0; /* no ~/.pciids-cache, no DNS */
 	pci_set_name_list_path(a, (char *)pci_ids_path, 0);
+	h->names_known = true;
 	warn_host = h;
 	for (size_t i = 0; i < h->ndevs; i++)
 		name_device(a, &h->devs[i]);

@@ -224,6 +224,8 @@ struct pt_host {
 
 	struct pt_pci_dev *devs; /* sorted by address */
 	size_t ndevs;
+	/* A pci.ids database was found (the root's, or --pci-ids): names are known. */
+	bool names_known;
 	bool pci_known; /* /sys/bus/pci/devices was readable */
 	/* /sys/bus/pci/drivers: the PCI drivers registered now (a loaded or built-in module's). */
 	bool pci_drivers_known;
