@@ -107,3 +107,11 @@ int pt_iommu_judge(const struct pt_host *h, struct pt_iommu_verdict *ret)
 	*ret = v;
 	return 0;
 }
+
+enum pt_tristate pt_iommu_acs_enabled(const struct pt_iommu_verdict *v)
+{
+	/* Units without groups still mean an IOMMU driver initialised (and asked for ACS). */
+	if (v->state == PT_IOMMU_ACTIVE || v->state == PT_IOMMU_UNITS_NO_GROUPS)
+		return PT_YES;
+	return v->state == PT_IOMMU_UNKNOWN ? PT_UNKNOWN : PT_NO;
+}

@@ -21,3 +21,13 @@ struct pt_iommu_verdict {
 
 int pt_iommu_judge(const struct pt_host *h, struct pt_iommu_verdict *ret);
 void pt_iommu_verdict_done(struct pt_iommu_verdict *v);
+
+/*
+ * Whether the kernel has enabled ACS on the PCIe ports, so that ACS Control as read is what
+ * the groups rest on. It enables it only when an IOMMU driver asked for it at boot
+ * (pci_request_acs() from linux drivers/iommu/intel/dmar.c detect_intel_iommu unless the
+ * IOMMU is disabled, and from the AMD-Vi init; drivers/pci/pci.c pci_enable_acs), so with no
+ * active IOMMU every port reads as the firmware left it and only the capability tells.
+ * PT_UNKNOWN when the root does not show whether an IOMMU is active.
+ */
+enum pt_tristate pt_iommu_acs_enabled(const struct pt_iommu_verdict *v);
