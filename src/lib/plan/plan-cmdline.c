@@ -89,8 +89,9 @@ void plan_iommu_tokens(struct plan_ctx *c, struct tokens *t)
 		break;
 	case PT_IOMMU_NO_FIRMWARE:
 		plan_note(c, &c->p->notes,
-			  "the firmware offers no IOMMU (no DMAR/IVRS table): enable VT-d / AMD-Vi "
-			  "(\"IOMMU\", \"SVM\") in the firmware setup first");
+			  "the firmware offers no IOMMU (no DMAR/IVRS table): enable it in the "
+			  "firmware setup first: VT-d on Intel, \"IOMMU\" or AMD-Vi on AMD (not "
+			  "\"SVM\", which is AMD-V, the CPU's virtualization)");
 		break;
 	case PT_IOMMU_UNKNOWN:
 		plan_note(c, &c->p->notes,
