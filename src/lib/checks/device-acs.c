@@ -368,24 +368,6 @@ static void report_ok(const struct walk *w)
 	pt_strbuf_done(&sb);
 }
 
-/*
- * A device with no bridge above it sits on a root bus only if its bus is the one its
- * "/sys/devices/pciDDDD:BB" directory names; otherwise the root flattened the hierarchy
- * (hand-typed listings do) and the path is unknown.
- */
-static bool on_root_bus(const struct pt_pci_dev *d)
-{
-	const char *p = d->sysfs_path ? strstr(d->sysfs_path, "/devices/pci") : NULL;
-	const char *colon = p ? strchr(p + strlen("/devices/pci"), ':') : NULL;
-	unsigned long bus;
-	char *end;
-
-	if (!colon)
-		return false;
-	bus = strtoul(colon + 1, &end, 16);
-	return end == colon + 3 && bus == d->bdf.bus;
-}
-
 static void report_flat(const struct pt_dev_ctx *c)
 {
 	struct pt_finding *f = pt_findings_add(c->out, PT_AREA_DEVICE, "acs.path-unknown",
@@ -423,7 +405,7 @@ int pt_check_dev_acs(const struct pt_dev_ctx *c)
 	bool missing = false, unknown = false;
 	int e;
 
-	if (w.n == 0 && !on_root_bus(c->d)) {
+	if (w.n == 0 && !pt_pci_on_root_bus(c->d)) {
 		report_flat(c);
 		return 0;
 	}
