@@ -1,13 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* The findings framework: ordering, live-only skips, severity counts. */
+/* The findings framework: ordering, live-only skips, severity counts; IOMMU verdicts. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <cmocka.h>
 
 #include "checks/finding.h"
+#include "checks/iommu-state.h"
 
 static int add_two(const struct pt_host *h, const struct pt_check_opts *o, struct pt_findings *out)
 {
@@ -64,11 +66,92 @@ static void test_helpers_accept_null(void **state)
 	pt_findings_done(&l);
 }
 
+/* A host with only a command line and a kernel build configuration. */
+static void host_with(struct pt_host *h, const char *cmdline, const char *kconfig)
+{
+	*h = (struct pt_host){.mode = PT_ROOT_DIR};
+	h->cmdline_known = pt_cmdline_parse(cmdline, strlen(cmdline), &h->cmdline) == 0;
+	h->kconfig_known =
+		kconfig && pt_kconfig_parse(kconfig, strlen(kconfig), &h->kconfig, NULL) == 0;
+	assert_true(h->cmdline_known);
+}
+
+static void host_drop(struct pt_host *h)
+{
+	pt_cmdline_done(&h->cmdline);
+	pt_kconfig_done(&h->kconfig);
+}
+
+#define DEBIAN_61 \
+	"CONFIG_INTEL_IOMMU_DEFAULT_ON_INTGPU_OFF=y\n# CONFIG_INTEL_IOMMU_DEFAULT_ON is not set\n"
+
+/* Debian's intgpu patches: the Kconfig default, then intel_iommu= items in order. */
+static void test_igpu_identity(void **state)
+{
+	struct pt_host h;
+	const char *why;
+
+	host_with(&h, "ro quiet", DEBIAN_61);
+	assert_int_equal(pt_intel_igpu_identity(&h, &why), PT_YES);
+	assert_string_equal(why, "CONFIG_INTEL_IOMMU_DEFAULT_ON_INTGPU_OFF=y");
+	host_drop(&h);
+
+	host_with(&h, "ro intel_iommu=on", DEBIAN_61);
+	assert_int_equal(pt_intel_igpu_identity(&h, &why), PT_NO);
+	host_drop(&h);
+
+	/* Applied in turn: the later item wins, within a token and across tokens. */
+	host_with(&h, "intel_iommu=on,intgpu_off", DEBIAN_61);
+	assert_int_equal(pt_intel_igpu_identity(&h, &why), PT_YES);
+	assert_string_equal(why, "intel_iommu=on,intgpu_off");
+	host_drop(&h);
+	host_with(&h, "intel_iommu=intgpu_off intel_iommu=on", DEBIAN_61);
+	assert_int_equal(pt_intel_igpu_identity(&h, &why), PT_NO);
+	host_drop(&h);
+
+	/* A kernel whose config lacks the symbol has no such patch: intgpu_off is unknown. */
+	host_with(&h, "intel_iommu=intgpu_off", "CONFIG_INTEL_IOMMU_DEFAULT_ON=y\n");
+	assert_int_equal(pt_intel_igpu_identity(&h, &why), PT_NO);
+	host_drop(&h);
+
+	host_with(&h, "ro", NULL);
+	assert_int_equal(pt_intel_igpu_identity(&h, &why), PT_UNKNOWN);
+	host_drop(&h);
+}
+
+/* Identity default domains for every host device: config, then iommu= / iommu.passthrough=. */
+static void test_passthrough(void **state)
+{
+	struct pt_host h;
+
+	host_with(&h, "iommu=pt", NULL);
+	assert_true(pt_iommu_passthrough(&h));
+	host_drop(&h);
+	host_with(&h, "iommu=pt iommu=nopt", NULL);
+	assert_false(pt_iommu_passthrough(&h));
+	host_drop(&h);
+	host_with(&h, "iommu.passthrough=1", NULL);
+	assert_true(pt_iommu_passthrough(&h));
+	host_drop(&h);
+	host_with(&h, "iommu.passthrough=0", "CONFIG_IOMMU_DEFAULT_PASSTHROUGH=y\n");
+	assert_false(pt_iommu_passthrough(&h));
+	host_drop(&h);
+	host_with(&h, "ro", "CONFIG_IOMMU_DEFAULT_PASSTHROUGH=y\n");
+	assert_true(pt_iommu_passthrough(&h));
+	host_drop(&h);
+	/* After "--" it is an argument for init. */
+	host_with(&h, "ro -- iommu=pt", NULL);
+	assert_false(pt_iommu_passthrough(&h));
+	host_drop(&h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sorted_and_skipped),
 		cmocka_unit_test(test_helpers_accept_null),
+		cmocka_unit_test(test_igpu_identity),
+		cmocka_unit_test(test_passthrough),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -606,6 +606,36 @@ static void test_acs_enabled_by_type(void **state)
 	assert_int_equal(pt_pci_acs_enabled(&c), 0);
 }
 
+/* With no IOMMU active the kernel has not written ACS Control: judge what it will enable. */
+static void test_acs_when_enabled(void **state)
+{
+	/* The lab's QEMU root port with intel_iommu=off: Cap 0x005f, Control 0. */
+	pcie_function(PT_PCIE_TYPE_ROOT_PORT, false);
+	acs(0x005f, 0x0000);
+	assert_int_equal(pt_pci_acs_enabled_on(&c, PT_PCI_ACS_AS_READ), 0);
+	assert_int_equal(pt_pci_acs_enabled_on(&c, PT_PCI_ACS_WHEN_ENABLED), 1);
+
+	/* Only part of the isolation flags implemented: the rest count as hard-wired on. */
+	acs(0x0005, 0x0000);
+	assert_int_equal(pt_pci_acs_enabled_on(&c, PT_PCI_ACS_WHEN_ENABLED), 1);
+
+	/* A port without an ACS capability stays without isolation, IOMMU on or off. */
+	pcie_function(PT_PCIE_TYPE_DOWNSTREAM_PORT, false);
+	assert_int_equal(pt_pci_config_parse(cfg, sizeof(cfg), &c), 0);
+	assert_int_equal(pt_pci_acs_enabled_on(&c, PT_PCI_ACS_WHEN_ENABLED), 0);
+
+	/* So does a PCIe-to-PCI bridge, whatever its capability. */
+	pcie_function(PT_PCIE_TYPE_PCIE_TO_PCI_BRIDGE, false);
+	acs(0x001f, 0x0000);
+	assert_int_equal(pt_pci_acs_enabled_on(&c, PT_PCI_ACS_WHEN_ENABLED), 0);
+
+	/* Unreadable extended space stays unknown. */
+	pcie_function(PT_PCIE_TYPE_ROOT_PORT, false);
+	acs(0x005f, 0x0000);
+	assert_int_equal(pt_pci_config_parse(cfg, 256, &c), 0);
+	assert_int_equal(pt_pci_acs_enabled_on(&c, PT_PCI_ACS_WHEN_ENABLED), -ENODATA);
+}
+
 static void test_rebar(void **state)
 {
 	pcie_function(PT_PCIE_TYPE_LEGACY_ENDPOINT, false);
@@ -708,6 +738,7 @@ int main(void)
 		cmocka_unit_test(test_ext_aliased),
 		cmocka_unit_test(test_acs_isolating),
 		cmocka_unit_test(test_acs_enabled_by_type),
+		cmocka_unit_test(test_acs_when_enabled),
 		cmocka_unit_test(test_rebar),
 		cmocka_unit_test(test_sriov),
 		cmocka_unit_test(test_oversized_input),

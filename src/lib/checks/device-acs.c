@@ -3,21 +3,62 @@
  * The ACS path explanation (FACTS §5.1, §5.2): walk from the device to its root port and
  * name each bridge or port that does not isolate what is below it. This only explains the
  * groups: kernel quirks are invisible in config space, so /sys/kernel/iommu_groups stays the
- * ground truth and group.* gives the verdict.
+ * ground truth and group.* gives the verdict. With no IOMMU active there are no groups and
+ * the kernel has not enabled ACS anywhere: the walk then says what the ports' capabilities
+ * will give once it is on.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "checks/device.h"
+#include "checks/iommu-state.h"
 #include "parse/pci-config.h"
 #include "util/strbuf.h"
 
 /* What one hop of the walk says. */
 struct hop {
 	const struct pt_pci_dev *dev; /* NULL: the bridge is not in /sys/bus/pci/devices */
-	int verdict;		      /* pt_pci_acs_enabled(): 1, 0 or -ENODATA */
+	int verdict;		      /* pt_pci_acs_enabled_on(): 1, 0 or -ENODATA */
 };
+
+/* The hops from the device up to its root port, and which ACS Control they are judged by. */
+struct walk {
+	const struct pt_dev_ctx *c;
+	struct hop *hops;
+	size_t n;
+	enum pt_tristate acs_on; /* the kernel has enabled ACS (pt_iommu_acs_enabled) */
+	enum pt_pci_acs_basis basis;
+};
+
+#define FACT_WHEN_ENABLED                                               \
+	"linux drivers/pci/pci.c pci_acs_enabled, pci_std_enable_acs; " \
+	"drivers/iommu/intel/dmar.c detect_intel_iommu (pci_request_acs)"
+
+/* Judged by the capability: the kernel has not enabled ACS, or it is not known whether. */
+static bool predicted(const struct walk *w)
+{
+	return w->basis == PT_PCI_ACS_WHEN_ENABLED;
+}
+
+/* Where the verdict is predicted: why, said first in the message... */
+static const char *why_predicted(const struct walk *w)
+{
+	return w->acs_on == PT_NO
+		       ? "no IOMMU is active, so the kernel has not enabled ACS on any port yet "
+			 "(ACSCtl reads as the firmware left it); judged by the ACS capability, "
+		       : "this root does not show whether an IOMMU is active, and ACSCtl shows "
+			 "what the kernel enabled only when one is; judged by the ACS "
+			 "capability, ";
+}
+
+/* ...and what settles it, said last in the hint. */
+static const char *groups_later(const struct walk *w)
+{
+	return w->acs_on == PT_NO ? "the IOMMU groups, the verdict, only exist once the IOMMU is "
+				    "on: turn it on (iommu.*), reboot and run passthru check again"
+				  : "the IOMMU groups (group.*) are the verdict either way";
+}
 
 static const char *port_kind(const struct pt_pci_config *cfg)
 {
@@ -48,6 +89,7 @@ static void explain_no(const struct pt_pci_config *cfg, struct pt_strbuf *sb)
 				 port_kind(cfg));
 		return;
 	}
+	/* Only on the AS_READ basis: the kernel enables every flag a capability has. */
 	pt_strbuf_printf(sb, "%s with ACS but ", port_kind(cfg));
 	for (size_t i = 0; i < ELEMENTSOF(flags); i++)
 		if ((cfg->acs_cap & flags[i].bit) && !(cfg->acs_ctrl & flags[i].bit)) {
@@ -57,15 +99,82 @@ static void explain_no(const struct pt_pci_config *cfg, struct pt_strbuf *sb)
 	pt_strbuf_puts(sb, " off");
 }
 
-static const char *unknown_why(const struct pt_pci_dev *d)
+/* Why a bridge's ACS is unknown. */
+enum unknown_cause {
+	UNKNOWN_NOT_LISTED,  /* in the device's sysfs path, not in /sys/bus/pci/devices */
+	UNKNOWN_NO_CONFIG,   /* no config file in this root */
+	UNKNOWN_HEADER_ONLY, /* 64 bytes: what a read without root gets */
+	UNKNOWN_NO_EXT,	     /* 256 bytes: not the extended space, where ACS lives */
+	UNKNOWN_NCAUSES,
+};
+
+static enum unknown_cause unknown_cause(const struct pt_pci_dev *d)
 {
 	if (!d)
-		return "not listed in /sys/bus/pci/devices";
+		return UNKNOWN_NOT_LISTED;
 	if (!d->config)
-		return "config space not in this root";
+		return UNKNOWN_NO_CONFIG;
 	if (d->config_len <= PT_PCI_CFG_HEADER_SIZE)
-		return "config space not readable (run as root)";
-	return "extended config space not readable";
+		return UNKNOWN_HEADER_ONLY;
+	return UNKNOWN_NO_EXT;
+}
+
+static const char *unknown_why(enum unknown_cause cause)
+{
+	static const char *const why[] = {
+		[UNKNOWN_NOT_LISTED] = "not listed in /sys/bus/pci/devices",
+		[UNKNOWN_NO_CONFIG] = "config space not in this root",
+		[UNKNOWN_HEADER_ONLY] = "only the first 64 bytes of config space readable",
+		[UNKNOWN_NO_EXT] = "extended config space not readable",
+	};
+
+	return why[cause];
+}
+
+/*
+ * What would tell, per cause. sysfs gives a reader without CAP_SYS_ADMIN the first 64 bytes of
+ * config and root the size the kernel found, 4096 where it reaches extended space (linux
+ * drivers/pci/pci-sysfs.c pci_read_config); a live 256 means the kernel cannot reach it and
+ * finds no ACS either (drivers/pci/pci.c pci_find_ext_capability).
+ */
+static const char *unknown_fix(enum unknown_cause cause, enum pt_root_mode mode)
+{
+	bool live = mode == PT_ROOT_LIVE;
+
+	switch (cause) {
+	case UNKNOWN_NOT_LISTED:
+		return "a bridge named in the device's sysfs path is missing from this root's "
+		       "/sys/bus/pci/devices (an incomplete snapshot): take a full one with "
+		       "`passthru snapshot`";
+	case UNKNOWN_NO_CONFIG:
+		return "this root has no config file for a bridge (an incomplete snapshot): take "
+		       "a full one with `passthru snapshot` as root";
+	case UNKNOWN_HEADER_ONLY:
+		return live ? "run passthru as root: without root the kernel shows only the "
+			      "first 64 bytes of config space"
+			    : "take the snapshot as root (`passthru snapshot`): it was read "
+			      "without root, which shows only the first 64 bytes of config space";
+	case UNKNOWN_NO_EXT:
+		return live ? "the kernel itself reads only 256 bytes of config space there (no "
+			      "extended configuration access), so it finds no ACS either"
+			    : "the capture kept only the first 256 bytes of config space (as "
+			      "`lspci -xxx` does): `passthru snapshot` as root keeps all 4096";
+	case UNKNOWN_NCAUSES:
+		break;
+	}
+	return "";
+}
+
+/* Appends the fix of every cause in the mask, in cause order. */
+static void append_fixes(struct pt_strbuf *sb, unsigned causes, enum pt_root_mode mode)
+{
+	const char *sep = "";
+
+	for (unsigned k = 0; k < UNKNOWN_NCAUSES; k++)
+		if (causes & (1u << k)) {
+			pt_strbuf_printf(sb, "%s%s", sep, unknown_fix(k, mode));
+			sep = "; ";
+		}
 }
 
 /* The raw registers the verdict rests on, for the evidence list. */
@@ -90,148 +199,173 @@ static void hop_evidence(const struct pt_dev_ctx *c, struct pt_finding *f, const
 	free(path);
 }
 
-/* Root ports off the path whose ACS is on, and whether every root port could be judged. */
-static void other_root_ports(const struct pt_dev_ctx *c, const struct hop *hops, size_t n,
-			     struct pt_strbuf *good, bool *all_known, bool *any_port)
+static void walk_evidence(const struct walk *w, struct pt_finding *f)
 {
-	*all_known = true;
-	*any_port = false;
-	for (size_t i = 0; i < c->h->ndevs; i++) {
-		const struct pt_pci_dev *p = &c->h->devs[i];
+	for (size_t k = 0; k < w->n; k++)
+		hop_evidence(w->c, f, &w->hops[k]);
+}
+
+/* What is known of the root ports off the path. */
+struct other_ports {
+	struct pt_strbuf good; /* slots of those that isolate */
+	bool any_port;	       /* some root port off the path was judged */
+	unsigned unknown;      /* 1 << enum unknown_cause of the bridges that could not be */
+};
+
+/* Root ports off the path that isolate, and why any bridge could not be judged. */
+static void other_root_ports(const struct walk *w, struct other_ports *o)
+{
+	const struct pt_host *h = w->c->h;
+
+	for (size_t i = 0; i < h->ndevs; i++) {
+		const struct pt_pci_dev *p = &h->devs[i];
 		bool on_path = false;
 		int v;
 
-		for (size_t k = 0; k < n; k++)
-			on_path |= hops[k].dev == p;
+		for (size_t k = 0; k < w->n; k++)
+			on_path |= w->hops[k].dev == p;
 		if (on_path || !p->is_bridge)
 			continue;
 		if (!p->config || !p->config->caps_known) {
-			*all_known = false;
+			o->unknown |= 1u << unknown_cause(p);
 			continue;
 		}
 		if (!p->config->has_pcie || p->config->pcie_type != PT_PCIE_TYPE_ROOT_PORT)
 			continue;
-		*any_port = true;
-		v = pt_pci_acs_enabled(p->config);
+		o->any_port = true;
+		v = pt_pci_acs_enabled_on(p->config, w->basis);
 		if (v < 0)
-			*all_known = false;
+			o->unknown |= 1u << unknown_cause(p);
 		else if (v == 1)
-			pt_strbuf_printf(good, "%s%s", good->len ? ", " : "", p->slot);
+			pt_strbuf_printf(&o->good, "%s%s", o->good.len ? ", " : "", p->slot);
 	}
 }
 
-static void other_slot_hint(const struct pt_dev_ctx *c, struct pt_finding *f,
-			    const struct hop *hops, size_t n)
+static void other_slot_hint(const struct walk *w, struct pt_finding *f)
 {
-	struct pt_strbuf good = {0};
-	bool all_known, any_port;
+	struct other_ports o = {0};
+	struct pt_strbuf sb = {0};
 
-	other_root_ports(c, hops, n, &good, &all_known, &any_port);
-	if (good.len)
-		pt_finding_hint(c->out, f,
-				"root ports with ACS on: %s; a card in a slot wired to one of them "
-				"is kept apart from devices behind other ports (the board manual "
-				"says which slot is wired where)",
-				good.buf);
-	else if (all_known && any_port)
-		pt_finding_hint(
-			c->out, f,
-			"no other root port on this host has ACS on: another slot would not "
-			"help; pcie_acs_override only pretends isolation (FACTS §13)");
-	else
-		pt_finding_hint(c->out, f,
-				"whether another slot would help is unknown: not every root port's "
-				"config space is readable (run as root)");
-	pt_strbuf_done(&good);
+	other_root_ports(w, &o);
+	if (o.good.len)
+		pt_strbuf_printf(&sb,
+				 "root ports with %s: %s; a card in a slot wired to one of them "
+				 "%s kept apart from devices behind other ports (the board manual "
+				 "says which slot is wired where)",
+				 predicted(w) ? "an ACS capability" : "ACS on", o.good.buf,
+				 predicted(w) ? "will be" : "is");
+	else if (!o.unknown && o.any_port)
+		pt_strbuf_printf(&sb,
+				 "no other root port on this host has %s: another slot would not "
+				 "help; pcie_acs_override only pretends isolation",
+				 predicted(w) ? "an ACS capability" : "ACS on");
+	else {
+		pt_strbuf_puts(&sb, "whether another slot would help is unknown: ");
+		append_fixes(&sb, o.unknown, w->c->h->mode);
+	}
+	if (predicted(w))
+		pt_strbuf_printf(&sb, "; %s", groups_later(w));
+	pt_finding_hint(w->c->out, f, "%s", sb.buf ? sb.buf : "");
+	pt_strbuf_done(&sb);
+	pt_strbuf_done(&o.good);
 }
 
-static void report_missing(const struct pt_dev_ctx *c, const struct hop *hops, size_t n)
+static void report_missing(const struct walk *w)
 {
+	const struct pt_dev_ctx *c = w->c;
 	int shared = pt_group_shared(c->h, c->idx);
 	struct pt_strbuf sb = {0};
 	struct pt_finding *f;
+	size_t nmissing = 0;
 
 	f = pt_findings_add(c->out, PT_AREA_DEVICE, "acs.path-missing",
 			    shared == 1 ? PT_SEV_WARN : PT_SEV_INFO, c->d,
-			    "FACTS §5.1, §5.2 / linux drivers/pci/pci.c pci_acs_enabled");
-	for (size_t k = 0; k < n; k++) {
-		if (hops[k].verdict != 0)
+			    predicted(w)
+				    ? FACT_WHEN_ENABLED
+				    : "FACTS §5.1, §5.2 / linux drivers/pci/pci.c pci_acs_enabled");
+	if (predicted(w))
+		pt_strbuf_puts(&sb, why_predicted(w));
+	for (size_t k = 0; k < w->n; k++) {
+		if (w->hops[k].verdict != 0)
 			continue;
-		pt_strbuf_printf(&sb, "%s%s is a ", sb.len ? "; " : "", hops[k].dev->slot);
-		explain_no(hops[k].dev->config, &sb);
+		pt_strbuf_printf(&sb, "%s%s is a ", nmissing++ ? "; " : "", w->hops[k].dev->slot);
+		explain_no(w->hops[k].dev->config, &sb);
 	}
-	if (shared == 0)
+	if (predicted(w))
+		pt_strbuf_puts(&sb, ": once the IOMMU is on, everything below it will share one "
+				    "IOMMU group");
+	else if (shared == 0)
 		pt_strbuf_puts(&sb, "; its group is isolated all the same (nothing else below "
 				    "that port, or a kernel quirk: quirks are invisible in config "
 				    "space)");
 	else
 		pt_strbuf_puts(&sb, ": everything below it shares one IOMMU group");
 	pt_finding_message(c->out, f, "%s", sb.buf ? sb.buf : "");
-	other_slot_hint(c, f, hops, n);
-	for (size_t k = 0; k < n; k++)
-		hop_evidence(c, f, &hops[k]);
+	other_slot_hint(w, f);
+	walk_evidence(w, f);
 	pt_strbuf_done(&sb);
 }
 
-static void report_unknown(const struct pt_dev_ctx *c, const struct hop *hops, size_t n)
+static void report_unknown(const struct walk *w)
 {
+	const struct pt_dev_ctx *c = w->c;
 	struct pt_finding *f = pt_findings_add(c->out, PT_AREA_DEVICE, "acs.path-unknown",
 					       PT_SEV_INFO, c->d, "FACTS §1.1 config, §5.2");
-	struct pt_strbuf sb = {0};
+	struct pt_strbuf sb = {0}, fix = {0};
 	char bdf[PT_BDF_STRLEN];
+	unsigned causes = 0;
 
-	for (size_t k = 0; k < n; k++) {
-		if (hops[k].verdict >= 0)
+	for (size_t k = 0; k < w->n; k++) {
+		enum unknown_cause cause = unknown_cause(w->hops[k].dev);
+
+		if (w->hops[k].verdict >= 0)
 			continue;
+		causes |= 1u << cause;
 		pt_strbuf_printf(&sb, "%s%s: %s", sb.len ? "; " : "",
-				 hops[k].dev ? hops[k].dev->slot
-					     : pt_bdf_format(&c->d->upstream[k], bdf),
-				 unknown_why(hops[k].dev));
+				 w->hops[k].dev ? w->hops[k].dev->slot
+						: pt_bdf_format(&c->d->upstream[k], bdf),
+				 unknown_why(cause));
 	}
 	pt_finding_message(c->out, f, "ACS on the path to the root port is unknown: %s",
 			   sb.buf ? sb.buf : "");
-	pt_finding_hint(c->out, f,
-			"run passthru as root to read the ports' config space; the "
-			"IOMMU groups (group.*) are the verdict either way");
-	for (size_t k = 0; k < n; k++)
-		hop_evidence(c, f, &hops[k]);
+	append_fixes(&fix, causes, c->h->mode);
+	pt_finding_hint(c->out, f, "%s; %s", fix.buf ? fix.buf : "", groups_later(w));
+	/* A missing bridge has no config to show: show the path that names it. */
+	if (causes & (1u << UNKNOWN_NOT_LISTED)) {
+		char path[PT_BDF_STRLEN + 32];
+
+		snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s", c->d->slot);
+		pt_finding_evidence(c->out, f, path, c->d->sysfs_path);
+	}
+	walk_evidence(w, f);
 	pt_strbuf_done(&sb);
+	pt_strbuf_done(&fix);
 }
 
-static void report_ok(const struct pt_dev_ctx *c, const struct hop *hops, size_t n)
+static void report_ok(const struct walk *w)
 {
-	struct pt_finding *f = pt_findings_add(c->out, PT_AREA_DEVICE, "acs.path-ok", PT_SEV_PASS,
-					       c->d, "FACTS §5.1, §5.2");
+	const struct pt_dev_ctx *c = w->c;
+	bool guess = predicted(w) && w->n;
+	struct pt_finding *f = pt_findings_add(c->out, PT_AREA_DEVICE, "acs.path-ok",
+					       guess ? PT_SEV_INFO : PT_SEV_PASS, c->d,
+					       guess ? FACT_WHEN_ENABLED : "FACTS §5.1, §5.2");
 	struct pt_strbuf sb = {0};
 
-	for (size_t k = 0; k < n; k++)
-		pt_strbuf_printf(&sb, "%s%s (%s)", k ? ", " : "", hops[k].dev->slot,
-				 port_kind(hops[k].dev->config));
-	if (n)
+	for (size_t k = 0; k < w->n; k++)
+		pt_strbuf_printf(&sb, "%s%s (%s)", k ? ", " : "", w->hops[k].dev->slot,
+				 port_kind(w->hops[k].dev->config));
+	if (guess) {
+		pt_finding_message(c->out, f,
+				   "%severy port above it will isolate once the IOMMU is on: %s",
+				   why_predicted(w), sb.buf);
+		pt_finding_hint(c->out, f, "%s", groups_later(w));
+	} else if (w->n) {
 		pt_finding_message(c->out, f, "every port above it isolates: %s", sb.buf);
-	else
+	} else {
 		pt_finding_message(c->out, f, "on a root bus: no bridge above it");
-	for (size_t k = 0; k < n; k++)
-		hop_evidence(c, f, &hops[k]);
+	}
+	walk_evidence(w, f);
 	pt_strbuf_done(&sb);
-}
-
-/*
- * A device with no bridge above it sits on a root bus only if its bus is the one its
- * "/sys/devices/pciDDDD:BB" directory names; otherwise the root flattened the hierarchy
- * (hand-typed listings do) and the path is unknown.
- */
-static bool on_root_bus(const struct pt_pci_dev *d)
-{
-	const char *p = d->sysfs_path ? strstr(d->sysfs_path, "/devices/pci") : NULL;
-	const char *colon = p ? strchr(p + strlen("/devices/pci"), ':') : NULL;
-	unsigned long bus;
-	char *end;
-
-	if (!colon)
-		return false;
-	bus = strtoul(colon + 1, &end, 16);
-	return end == colon + 3 && bus == d->bdf.bus;
 }
 
 static void report_flat(const struct pt_dev_ctx *c)
@@ -251,34 +385,53 @@ static void report_flat(const struct pt_dev_ctx *c)
 	pt_finding_evidence(c->out, f, path, c->d->sysfs_path);
 }
 
+/* Whether the kernel has enabled ACS, and so which ACS Control the walk judges. */
+static int acs_basis(struct walk *w)
+{
+	struct pt_iommu_verdict v;
+	int e = pt_iommu_judge(w->c->h, &v);
+
+	if (e < 0)
+		return e;
+	w->acs_on = pt_iommu_acs_enabled(&v);
+	w->basis = w->acs_on == PT_YES ? PT_PCI_ACS_AS_READ : PT_PCI_ACS_WHEN_ENABLED;
+	pt_iommu_verdict_done(&v);
+	return 0;
+}
+
 int pt_check_dev_acs(const struct pt_dev_ctx *c)
 {
-	size_t n = c->d->nupstream;
-	struct hop *hops = calloc(n ? n : 1, sizeof(*hops));
+	struct walk w = {.c = c, .n = c->d->nupstream};
 	bool missing = false, unknown = false;
+	int e;
 
-	if (!hops)
-		return -ENOMEM;
-	if (n == 0 && !on_root_bus(c->d)) {
+	if (w.n == 0 && !pt_pci_on_root_bus(c->d)) {
 		report_flat(c);
-		free(hops);
 		return 0;
 	}
+	e = acs_basis(&w);
+	if (e < 0)
+		return e;
+	w.hops = calloc(w.n ? w.n : 1, sizeof(*w.hops));
+	if (!w.hops)
+		return -ENOMEM;
 	/* pci_acs_path_enabled: every bridge from the device's bus up to the root (§5.1). */
-	for (size_t k = 0; k < n; k++) {
-		hops[k].dev = pt_host_find_dev(c->h, &c->d->upstream[k]);
-		hops[k].verdict = hops[k].dev && hops[k].dev->config
-					  ? pt_pci_acs_enabled(hops[k].dev->config)
-					  : -ENODATA;
-		missing |= hops[k].verdict == 0;
-		unknown |= hops[k].verdict < 0;
+	for (size_t k = 0; k < w.n; k++) {
+		struct hop *hp = &w.hops[k];
+
+		hp->dev = pt_host_find_dev(c->h, &c->d->upstream[k]);
+		hp->verdict = hp->dev && hp->dev->config
+				      ? pt_pci_acs_enabled_on(hp->dev->config, w.basis)
+				      : -ENODATA;
+		missing |= hp->verdict == 0;
+		unknown |= hp->verdict < 0;
 	}
 	if (missing)
-		report_missing(c, hops, n);
+		report_missing(&w);
 	else if (unknown)
-		report_unknown(c, hops, n);
+		report_unknown(&w);
 	else
-		report_ok(c, hops, n);
-	free(hops);
+		report_ok(&w);
+	free(w.hops);
 	return 0;
 }

@@ -121,27 +121,59 @@ static void group_evidence(const struct pt_dev_ctx *c, struct pt_finding *f, con
 	}
 }
 
+static void group_none_hint(const struct pt_dev_ctx *c, struct pt_finding *f,
+			    const struct pt_ungrouped_verdict *u)
+{
+	switch (u->cause) {
+	case PT_UNGROUPED_NO_IOMMU:
+		pt_finding_hint(c->out, f,
+				"a device outside every IOMMU group cannot be given to a VM: "
+				"enable the IOMMU (see the platform findings)");
+		break;
+	case PT_UNGROUPED_GFX_PARAM:
+		pt_finding_hint(c->out, f,
+				"remove %s where this host's command line is configured "
+				"(boot.path), apply it, reboot: no later parameter turns graphics "
+				"mapping back on",
+				u->param);
+		break;
+	case PT_UNGROUPED_GFX:
+		pt_finding_hint(
+			c->out, f,
+			"a device outside every IOMMU group cannot be given to a VM, and no "
+			"kernel parameter brings it back (intel_iommu=on does not turn "
+			"graphics mapping on): the kernel log says why (dmesg | grep -i -e "
+			"DMAR -e IOMMU)");
+		break;
+	case PT_UNGROUPED_OTHER:
+		pt_finding_hint(c->out, f,
+				"a device outside every IOMMU group cannot be given to a VM: the "
+				"kernel log says why (dmesg | grep -i -e DMAR -e IOMMU -e AMD-Vi)");
+		break;
+	}
+}
+
 static int group_none(const struct pt_dev_ctx *c)
 {
-	struct pt_iommu_verdict v;
+	struct pt_ungrouped_verdict u;
 	struct pt_finding *f;
-	char *path = pt_dev_attr_path(c->d, "iommu_group");
-	int e = pt_iommu_judge(c->h, &v);
+	char *path;
+	int e = pt_ungrouped_judge(c->h, c->idx, &u);
 
-	if (e < 0) {
-		free(path);
+	if (e < 0)
 		return e;
-	}
-	f = pt_findings_add(c->out, PT_AREA_DEVICE, "group.none", PT_SEV_FAIL, c->d,
-			    "FACTS §1.1 iommu_group, §2");
-	pt_finding_message(c->out, f, "not in an IOMMU group: %s",
-			   v.reason ? v.reason
-				    : "the IOMMU is active but did not take this device");
-	pt_finding_hint(c->out, f,
-			"a device outside every IOMMU group cannot be given to a VM: enable the "
-			"IOMMU (see the platform findings)");
+	f = pt_findings_add(
+		c->out, PT_AREA_DEVICE, "group.none", PT_SEV_FAIL, c->d,
+		u.cause == PT_UNGROUPED_NO_IOMMU || u.cause == PT_UNGROUPED_OTHER
+			? "FACTS §1.1 iommu_group, §2"
+			: "linux drivers/iommu/intel/iommu.c init_no_remapping_devices");
+	pt_finding_message(c->out, f, "not in an IOMMU group: %s", u.reason);
+	group_none_hint(c, f, &u);
+	path = pt_dev_attr_path(c->d, "iommu_group");
 	pt_finding_evidence(c->out, f, path, NULL);
-	pt_iommu_verdict_done(&v);
+	if (u.cause == PT_UNGROUPED_GFX_PARAM)
+		pt_finding_evidence(c->out, f, "/proc/cmdline", u.param);
+	pt_ungrouped_verdict_done(&u);
 	free(path);
 	return 0;
 }

@@ -355,6 +355,110 @@ enum pt_tristate pt_intel_iommu_default_on(const struct pt_host *h, const char *
 	return PT_NO;
 }
 
+#define SYM_INTGPU_OFF "INTEL_IOMMU_DEFAULT_ON_INTGPU_OFF"
+
+/* The first Intel integrated GPU (pt_pci_is_intel_igpu), or NULL. */
+static const struct pt_pci_dev *intel_igpu(const struct pt_host *h)
+{
+	for (size_t i = 0; i < h->ndevs; i++)
+		if (pt_pci_is_intel_igpu(&h->devs[i]))
+			return &h->devs[i];
+	return NULL;
+}
+
+/* The iGPU's group type ("identity", "DMA-FQ"), when the root shows it. */
+static void igpu_evidence(const struct pt_host *h, struct pt_findings *out, struct pt_finding *f,
+			  const struct pt_pci_dev *ig)
+{
+	const struct pt_iommu_group *g =
+		(ig->have & PT_PCI_HAVE_GROUP) ? pt_host_find_group(h, ig->iommu_group) : NULL;
+	char path[64];
+
+	if (!g || !g->type)
+		return;
+	snprintf(path, sizeof(path), "/sys/kernel/iommu_groups/%d/type", g->id);
+	pt_finding_evidence(out, f, path, g->type);
+}
+
+static void default_on_plain(const struct pt_cmdline_param *on, const char *sym,
+			     struct pt_findings *out, struct pt_finding *f)
+{
+	if (on)
+		pt_finding_message(out, f,
+				   "intel_iommu=on is given but optional: this kernel enables the "
+				   "IOMMU by default (CONFIG_%s=y)",
+				   sym);
+	else
+		pt_finding_message(out, f,
+				   "the Intel IOMMU is active without intel_iommu=on: this kernel "
+				   "enables it by default");
+}
+
+/* Without intel_iommu=on on an INTGPU_OFF kernel: the iGPU is mapped 1:1 (why says by what). */
+static void default_on_igpu_identity(const struct pt_pci_dev *ig, const char *why,
+				     struct pt_findings *out, struct pt_finding *f)
+{
+	bool grouped = ig->have & PT_PCI_HAVE_GROUP;
+	struct pt_strbuf sb = {0};
+
+	pt_strbuf_puts(&sb, "the Intel IOMMU is active without intel_iommu=on: this kernel "
+			    "enables it by default (CONFIG_" SYM_INTGPU_OFF "=y), ");
+	if (streq(why, "CONFIG_" SYM_INTGPU_OFF "=y"))
+		pt_strbuf_printf(&sb, "which %s", grouped ? "also maps" : "would map");
+	else
+		pt_strbuf_printf(&sb, "and %s %s", why, grouped ? "maps" : "would map");
+	pt_strbuf_printf(&sb, " the integrated GPU %s 1:1 (untranslated) for the host", ig->slot);
+	if (grouped)
+		pt_strbuf_puts(&sb, "; it keeps its IOMMU group and can be passed to a VM; "
+				    "intel_iommu=on would translate it too");
+	else
+		pt_strbuf_puts(&sb, " and keep it in its IOMMU group: it has none here for another "
+				    "reason (group.none)");
+	pt_finding_message(out, f, "%s", pt_strbuf_str(&sb) ? pt_strbuf_str(&sb) : "");
+	pt_strbuf_done(&sb);
+}
+
+/*
+ * What intel_iommu=on does on a kernel that enables the IOMMU by default. On Debian's
+ * INTGPU_OFF kernels it also decides whether an Intel iGPU is translated or mapped 1:1
+ * (pt_intel_igpu_identity); iommu=pt maps every host device 1:1 anyway, intel_iommu=igfx_off
+ * every graphics device, and a passed device gets the VM's own domain whatever its default
+ * domain was (linux drivers/vfio/vfio_iommu_type1.c vfio_iommu_type1_attach_group allocates
+ * one and attaches the group to it), so passthrough never needs it here.
+ */
+static void intel_iommu_default_on(const struct pt_host *h, const struct pt_cmdline_param *on,
+				   const char *sym, struct pt_findings *out, struct pt_finding *f)
+{
+	const struct pt_pci_dev *ig = intel_igpu(h);
+	const char *why;
+	bool excluding = streq(sym, SYM_INTGPU_OFF) && !find_item(h, "intel_iommu", "igfx_off");
+	bool identity = pt_intel_igpu_identity(h, &why) == PT_YES, pt = pt_iommu_passthrough(h);
+
+	if (!ig || !excluding || (on && identity) || (!on && pt))
+		default_on_plain(on, sym, out, f);
+	else if (on && pt)
+		pt_finding_message(out, f,
+				   "intel_iommu=on is given but optional: this kernel enables the "
+				   "IOMMU by default (CONFIG_%s=y); the one thing it changes here, "
+				   "translating the integrated GPU %s instead of mapping it 1:1, "
+				   "iommu=pt undoes (it maps every host device 1:1)",
+				   sym, ig->slot);
+	else if (on)
+		pt_finding_message(
+			out, f,
+			"intel_iommu=on is given and does one thing on this kernel: it "
+			"enables the IOMMU by default (CONFIG_%s=y) but maps the "
+			"integrated GPU %s 1:1 (untranslated) unless intel_iommu=on is "
+			"given, so the iGPU's DMA is translated now; passing the iGPU to "
+			"a VM needs neither (the VM gets its own IOMMU domain)",
+			sym, ig->slot);
+	else
+		default_on_igpu_identity(ig, why, out, f);
+	kconfig_evidence(h, out, f, sym);
+	if (ig && excluding && !pt)
+		igpu_evidence(h, out, f, ig);
+}
+
 static void intel_iommu(const struct pt_host *h, const struct pt_iommu_verdict *v,
 			struct pt_findings *out)
 {
@@ -367,22 +471,18 @@ static void intel_iommu(const struct pt_host *h, const struct pt_iommu_verdict *
 	if (v->state == PT_IOMMU_ACTIVE) {
 		f = pt_findings_add(out, PT_AREA_CMDLINE, "cmdline.intel-iommu", PT_SEV_PASS, NULL,
 				    fact);
-		if (!on)
-			pt_finding_message(
-				out, f, "the Intel IOMMU is active without intel_iommu=on%s",
-				def == PT_YES ? ": this kernel enables it by default" : "");
-		else if (def == PT_YES)
+		if (def == PT_YES)
+			intel_iommu_default_on(h, on, sym, out, f);
+		else if (!on)
 			pt_finding_message(out, f,
-					   "intel_iommu=on is given but optional: this kernel "
-					   "enables the IOMMU by default (CONFIG_%s=y)",
-					   sym);
+					   "the Intel IOMMU is active without intel_iommu=on");
 		else if (def == PT_NO)
 			pt_finding_message(out, f,
 					   "intel_iommu=on is given and needed: this kernel does "
 					   "not enable the IOMMU by default");
 		else
 			pt_finding_message(out, f, "intel_iommu=on is given; the IOMMU is active");
-		if (def != PT_UNKNOWN)
+		if (def == PT_NO)
 			kconfig_evidence(h, out, f, sym);
 		if (on)
 			pt_finding_evidence(out, f, CMDLINE, on->raw);

@@ -172,6 +172,25 @@ bool pt_pci_is_display(const struct pt_pci_dev *d)
 	return (d->have & PT_PCI_HAVE_CLASS) && (d->class >> 16) == 0x03;
 }
 
+bool pt_pci_on_root_bus(const struct pt_pci_dev *d)
+{
+	const char *p = d->sysfs_path ? strstr(d->sysfs_path, "/devices/pci") : NULL;
+	const char *colon = p ? strchr(p + strlen("/devices/pci"), ':') : NULL;
+	unsigned long bus;
+	char *end;
+
+	if (d->nupstream || !colon)
+		return false;
+	bus = strtoul(colon + 1, &end, 16);
+	return end == colon + 3 && bus == d->bdf.bus;
+}
+
+bool pt_pci_is_intel_igpu(const struct pt_pci_dev *d)
+{
+	return pt_pci_is_display(d) && (d->have & PT_PCI_HAVE_VENDOR) && d->vendor == 0x8086 &&
+	       pt_pci_on_root_bus(d);
+}
+
 const struct pt_raw_file *pt_host_raw_file(const struct pt_host *h, const char *path)
 {
 	for (size_t i = 0; i < h->nraw_files; i++)

@@ -309,3 +309,14 @@ const struct pt_iommu_group *pt_host_find_group(const struct pt_host *h, int id)
 
 /* Class helpers (FACTS §1.1: 0x03xx display, 0x0604 PCI bridge). */
 bool pt_pci_is_display(const struct pt_pci_dev *d);
+/*
+ * Whether d sits on a root bus: no bridge above it, and its bus is the one its
+ * "/sys/devices/pciDDDD:BB" directory names (a root that flattened the hierarchy, as
+ * hand-typed listings do, leaves it unknown: false).
+ */
+bool pt_pci_on_root_bus(const struct pt_pci_dev *d);
+/*
+ * An integrated GPU as Debian's intel-iommu patches tell one (IS_INTGPU_DEVICE: display
+ * class, vendor Intel, on a root bus; Thunderbolt/ExpressCard GPUs are below a port).
+ */
+bool pt_pci_is_intel_igpu(const struct pt_pci_dev *d);

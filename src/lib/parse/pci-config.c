@@ -643,7 +643,8 @@ uint64_t pt_pci_rebar_size_bytes(unsigned code)
 	return code <= 43 ? UINT64_C(1) << (20 + code) : 0;
 }
 
-int pt_pci_acs_flags_enabled(const struct pt_pci_config *cfg, uint16_t flags)
+/* Whether ctrl, as ACS Control of cfg, enables every flag in flags. */
+static int acs_flags_in(const struct pt_pci_config *cfg, uint16_t ctrl, uint16_t flags)
 {
 	if (!cfg->ext_caps_known)
 		return -ENODATA;
@@ -657,7 +658,24 @@ int pt_pci_acs_flags_enabled(const struct pt_pci_config *cfg, uint16_t flags)
 	 * Capability register lacks is hard-wired on and not required in Control.
 	 */
 	flags &= cfg->acs_cap | PT_PCI_ACS_EC;
-	return (cfg->acs_ctrl & flags) == flags;
+	return (ctrl & flags) == flags;
+}
+
+/*
+ * The ACS Control the verdict reads. Once asked for ACS the kernel adds every isolation
+ * flag the Capability register implements (linux drivers/pci/pci.c pci_std_enable_acs:
+ * SrcValid, ReqRedir, CmpltRedir, UpstreamFwd, each "cap & flag").
+ */
+static uint16_t acs_ctrl_on(const struct pt_pci_config *cfg, enum pt_pci_acs_basis basis)
+{
+	if (basis == PT_PCI_ACS_WHEN_ENABLED)
+		return cfg->acs_ctrl | (cfg->acs_cap & PT_PCI_ACS_ISOLATION);
+	return cfg->acs_ctrl;
+}
+
+int pt_pci_acs_flags_enabled(const struct pt_pci_config *cfg, uint16_t flags)
+{
+	return acs_flags_in(cfg, cfg->acs_ctrl, flags);
 }
 
 int pt_pci_acs_isolating(const struct pt_pci_config *cfg)
@@ -665,8 +683,10 @@ int pt_pci_acs_isolating(const struct pt_pci_config *cfg)
 	return pt_pci_acs_flags_enabled(cfg, PT_PCI_ACS_ISOLATION);
 }
 
-int pt_pci_acs_enabled(const struct pt_pci_config *cfg)
+int pt_pci_acs_enabled_on(const struct pt_pci_config *cfg, enum pt_pci_acs_basis basis)
 {
+	int isolating = acs_flags_in(cfg, acs_ctrl_on(cfg, basis), PT_PCI_ACS_ISOLATION);
+
 	if (!cfg->caps_known)
 		return -ENODATA;
 	/* linux drivers/pci/pci.c pci_acs_enabled, minus pci_dev_specific_acs_enabled quirks. */
@@ -682,7 +702,7 @@ int pt_pci_acs_enabled(const struct pt_pci_config *cfg)
 		return 0;
 	case PT_PCIE_TYPE_DOWNSTREAM_PORT:
 	case PT_PCIE_TYPE_ROOT_PORT:
-		return pt_pci_acs_isolating(cfg);
+		return isolating;
 	case PT_PCIE_TYPE_ENDPOINT:
 	case PT_PCIE_TYPE_UPSTREAM_PORT:
 	case PT_PCIE_TYPE_LEGACY_ENDPOINT:
@@ -690,10 +710,15 @@ int pt_pci_acs_enabled(const struct pt_pci_config *cfg)
 		/* Single functions cannot peer with themselves; siblings need ACS. */
 		if (!cfg->multifunction)
 			return 1;
-		return pt_pci_acs_isolating(cfg);
+		return isolating;
 	}
 	/* Reserved types: the kernel falls through to "enabled". */
 	return 1;
+}
+
+int pt_pci_acs_enabled(const struct pt_pci_config *cfg)
+{
+	return pt_pci_acs_enabled_on(cfg, PT_PCI_ACS_AS_READ);
 }
 
 int pt_pci_has_flr(const struct pt_pci_config *cfg)

@@ -238,9 +238,22 @@ int pt_pci_acs_isolating(const struct pt_pci_config *cfg);
  * (FACTS §5.2): conventional PCI and PCIe bridges never isolate; root and downstream ports
  * need the ACS flags; single-function endpoints and upstream ports need nothing, multifunction
  * ones need the flags. Quirks are invisible in config space: callers must still treat
- * /sys/kernel/iommu_groups as the truth.
+ * /sys/kernel/iommu_groups as the truth. Judges ACS Control as read.
  */
 int pt_pci_acs_enabled(const struct pt_pci_config *cfg);
+
+/*
+ * Which ACS Control the verdict judges. The kernel writes the ports' ACS Control only when an
+ * IOMMU driver asked for it before PCI enumeration (pci_request_acs() from the VT-d and AMD-Vi
+ * detection; linux drivers/pci/pci.c pci_enable_acs): with no IOMMU active, Control reads as
+ * the firmware left it, usually 0, on ports that will isolate once the IOMMU is on.
+ */
+enum pt_pci_acs_basis {
+	PT_PCI_ACS_AS_READ,	 /* ACS Control as read: what an active IOMMU had enabled */
+	PT_PCI_ACS_WHEN_ENABLED, /* what the kernel will set once an IOMMU driver asks for ACS */
+};
+/* pt_pci_acs_enabled() on the given basis. */
+int pt_pci_acs_enabled_on(const struct pt_pci_config *cfg, enum pt_pci_acs_basis basis);
 
 /* Reset capabilities visible in config space (FACTS §6; quirks can still veto them). */
 int pt_pci_has_flr(const struct pt_pci_config *cfg);	  /* PCIe DevCap FLR */

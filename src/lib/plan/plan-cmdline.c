@@ -34,6 +34,37 @@ void plan_token(struct plan_ctx *c, struct tokens *t, const char *text, const ch
 	pt_strbuf_done(&sb);
 }
 
+/*
+ * Devices of the set that the active IOMMU left out of every group: vfio-pci takes only
+ * devices in a group, and no kernel parameter the planner could add puts them in one
+ * (intel_iommu=on does not: pt_ungrouped_judge says why they are out).
+ */
+static void plan_ungrouped(struct plan_ctx *c)
+{
+	for (size_t i = 0; i < c->p->ndevs; i++) {
+		const struct pt_pci_dev *d = &c->h->devs[c->p->devs[i]];
+		struct pt_ungrouped_verdict u;
+
+		if (d->have & PT_PCI_HAVE_GROUP)
+			continue;
+		if (pt_ungrouped_judge(c->h, c->p->devs[i], &u) < 0) {
+			plan_oom(c, -ENOMEM);
+			return;
+		}
+		plan_note(
+			c, &c->p->notes,
+			"%s is in no IOMMU group: %s; vfio-pci takes only devices in a group, so "
+			"it cannot go to a VM %s",
+			d->slot, u.reason,
+			u.cause == PT_UNGROUPED_GFX_PARAM
+				? "until that parameter is gone (passthru never removes a user's "
+				  "parameter: remove it yourself)"
+				: "until the cause is gone; no kernel parameter passthru could add "
+				  "changes it");
+		pt_ungrouped_verdict_done(&u);
+	}
+}
+
 void plan_iommu_tokens(struct plan_ctx *c, struct tokens *t)
 {
 	const struct pt_host *h = c->h;
@@ -44,6 +75,8 @@ void plan_iommu_tokens(struct plan_ctx *c, struct tokens *t)
 	plan_oom(c, pt_iommu_judge(h, &v));
 	switch (v.state) {
 	case PT_IOMMU_ACTIVE:
+		plan_ungrouped(c);
+		break;
 	case PT_IOMMU_UNITS_NO_GROUPS:
 		break;
 	case PT_IOMMU_OFF_BY_CMDLINE:
@@ -89,8 +122,9 @@ void plan_iommu_tokens(struct plan_ctx *c, struct tokens *t)
 		break;
 	case PT_IOMMU_NO_FIRMWARE:
 		plan_note(c, &c->p->notes,
-			  "the firmware offers no IOMMU (no DMAR/IVRS table): enable VT-d / AMD-Vi "
-			  "(\"IOMMU\", \"SVM\") in the firmware setup first");
+			  "the firmware offers no IOMMU (no DMAR/IVRS table): enable it in the "
+			  "firmware setup first: VT-d on Intel, \"IOMMU\" or AMD-Vi on AMD (not "
+			  "\"SVM\", which is AMD-V, the CPU's virtualization)");
 		break;
 	case PT_IOMMU_UNKNOWN:
 		plan_note(c, &c->p->notes,
