@@ -48,7 +48,7 @@ struct pt_boot_verdict {
 	bool elsewhere;
 	/* When open: the paths the user may answer with (1u << PT_BOOT_GRUB | ...). */
 	unsigned candidates;
-	const char *why;      /* how the path was decided, or why it is open (one clause) */
+	const char *why;      /* one clause: how the path was decided, or why it is not */
 	const char *conflict; /* evidence that disagrees with the verdict, or NULL */
 	/*
 	 * Passthrough parameters (pt_boot_param_relevant) of /proc/cmdline that the decided
