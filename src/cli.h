@@ -57,15 +57,18 @@ struct pt_plan;
 struct pt_plan_request;
 
 /* The planning options plan and apply share. */
-#define PT_PLAN_LONGOPTS                                                         \
-	{"force", no_argument, NULL, 'F'}, {"iommu-pt", no_argument, NULL, 'P'}, \
-		{"blacklist", no_argument, NULL, 'B'},                           \
-	{                                                                        \
-		"no-disable-vga", no_argument, NULL, 'V'                         \
+#define PT_PLAN_LONGOPTS                                                                           \
+	{"force", no_argument, NULL, 'F'}, {"iommu-pt", no_argument, NULL, 'P'},                   \
+		{"blacklist", no_argument, NULL, 'B'}, {"no-disable-vga", no_argument, NULL, 'V'}, \
+	{                                                                                          \
+		"boot-path", required_argument, NULL, 'L'                                          \
 	}
 extern const char pt_cli_plan_options_help[];
-/* Handles a PT_PLAN_LONGOPTS option; false if opt is not one. */
+/* Handles a PT_PLAN_LONGOPTS option without an argument; false if opt is not one. */
 bool pt_cli_plan_option(struct pt_plan_request *req, int opt);
+/* --boot-path LOADER ('L'): 0, or the exit status of the usage error it printed. */
+int pt_cli_boot_path_option(const struct pt_cli *cli, const char *cmd, const char *arg,
+			    struct pt_plan_request *req);
 /* The plan as `plan` prints it: devices, diffs, commands, reasons, notes, refusals. */
 int pt_cli_print_plan(const struct pt_host *h, const struct pt_plan *p, FILE *out);
 /* Asks "question [y/N]" on a terminal; without one, refuses unless --yes was given. */

@@ -84,7 +84,13 @@ static void apply_help(void)
 	      "      --no-refresh   do not run the refresh commands\n",
 	      stdout);
 	fputs(pt_cli_plan_options_help, stdout);
-	fputs("  -h, --help         show this help\n", stdout);
+	fputs("  -h, --help         show this help\n"
+	      "\n"
+	      "Exit status: 0 applied (or nothing to do); 1 refused, nothing written: the guards\n"
+	      "of `plan`, or a plan that needs the boot path this host does not show\n"
+	      "(--boot-path answers it); 2 usage or operational error, no terminal without\n"
+	      "--yes, or a refresh command failed.\n",
+	      stdout);
 }
 
 /* Builds the plan again on what is now on disk: nothing may be left to do. */
@@ -117,6 +123,14 @@ static int apply_plan(struct pt_cli *cli, struct pt_root *root, const struct pt_
 	pt_cli_print_plan(h, p, stdout);
 	if (p->refused)
 		return PT_EXIT_FINDINGS;
+	if (p->questions.n) {
+		fflush(stdout);
+		fprintf(stderr,
+			"%s: apply: refused: the plan needs the answer under \"Unanswered\" "
+			"first; nothing changed\n",
+			cli->prog);
+		return PT_EXIT_FINDINGS;
+	}
 	if (!pt_cli_confirm(cli, "apply", yes, "\nApply these changes?"))
 		return PT_EXIT_ERROR;
 	e = pt_journal_commit(root, &p->txn, &id, &err);
@@ -159,6 +173,10 @@ int pt_cmd_apply(struct pt_cli *cli, int argc, char **argv)
 		case 'N':
 			no_refresh = true;
 			break;
+		case 'L':
+			if ((rc = pt_cli_boot_path_option(cli, "apply ", optarg, &req)) != 0)
+				return rc;
+			break;
 		case 'h':
 			apply_help();
 			return PT_EXIT_OK;
@@ -175,7 +193,7 @@ int pt_cmd_apply(struct pt_cli *cli, int argc, char **argv)
 		fprintf(stderr, "%s: apply: %s\n", cli->prog,
 			e == -ENODEV ? "no such PCI device in this root" : strerror(-e));
 		rc = PT_EXIT_ERROR;
-	} else if (p.txn.n == 0 && !p.refused) {
+	} else if (p.txn.n == 0 && !p.refused && !p.questions.n) {
 		printf("nothing to do: the host already has every change the plan for %s makes\n",
 		       argv[optind]);
 		pt_plan_done(&p);

@@ -26,7 +26,9 @@ static void help(void)
 	fputs("  -h, --help         show this help\n"
 	      "\n"
 	      "Exit status: 0 a plan, 1 refused (the set holds the boot disk's controller, the\n"
-	      "default-route NIC or the only console GPU), 2 usage or operational error.\n",
+	      "default-route NIC or the only console GPU) or unanswered (the plan needs the\n"
+	      "boot path and the host does not show it: --boot-path), 2 usage or operational\n"
+	      "error.\n",
 	      stdout);
 }
 
@@ -102,6 +104,11 @@ int pt_cli_print_plan(const struct pt_host *h, const struct pt_plan *p, FILE *ou
 		if (p->refused)
 			fputs("  (--force plans it anyway)\n", out);
 	}
+	if (p->questions.n) {
+		fputs("\nUnanswered (apply refuses until it is answered):\n", out);
+		for (size_t i = 0; i < p->questions.n; i++)
+			fprintf(out, "  - %s\n", p->questions.v[i]);
+	}
 	return 0;
 }
 
@@ -159,6 +166,7 @@ static int print_json(const struct pt_host *h, const struct pt_plan *p, FILE *ou
 	json_object_object_add(doc, "notes", strv_json(&p->notes));
 	json_object_object_add(doc, "refusals", strv_json(&p->refusals));
 	json_object_object_add(doc, "refused", json_object_new_boolean(p->refused));
+	json_object_object_add(doc, "questions", strv_json(&p->questions));
 	e = pt_json_print(doc, out);
 	json_object_put(doc);
 	return e;
@@ -172,7 +180,11 @@ const char pt_cli_plan_options_help[] =
 	"      --no-disable-vga\n"
 	"                     leave out vfio-pci's disable_vga=1 (added for a VGA function):\n"
 	"                     for a GPU booted with SeaBIOS and x-vga, whose ROM has no\n"
-	"                     UEFI image; OVMF guests do not need legacy VGA\n";
+	"                     UEFI image; OVMF guests do not need legacy VGA\n"
+	"      --boot-path LOADER\n"
+	"                     the loader that boots this host, grub or systemd-boot, for\n"
+	"                     when passthru cannot tell (plan then asks for it, and\n"
+	"                     apply refuses without it)\n";
 
 bool pt_cli_plan_option(struct pt_plan_request *req, int opt)
 {
@@ -192,6 +204,21 @@ bool pt_cli_plan_option(struct pt_plan_request *req, int opt)
 	default:
 		return false;
 	}
+}
+
+int pt_cli_boot_path_option(const struct pt_cli *cli, const char *cmd, const char *arg,
+			    struct pt_plan_request *req)
+{
+	if (streq(arg, "grub"))
+		req->boot_path = PT_BOOT_GRUB;
+	else if (streq(arg, "systemd-boot"))
+		req->boot_path = PT_BOOT_SDBOOT;
+	else
+		return pt_cli_usage_error(cli, cmd,
+					  "--boot-path: '%s' is not a boot loader (grub, "
+					  "systemd-boot)",
+					  arg);
+	return 0;
 }
 
 int pt_cmd_plan(struct pt_cli *cli, int argc, char **argv)
@@ -216,6 +243,10 @@ int pt_cmd_plan(struct pt_cli *cli, int argc, char **argv)
 		case 'J':
 			json = true;
 			break;
+		case 'L':
+			if ((e = pt_cli_boot_path_option(cli, "plan ", optarg, &req)) != 0)
+				return e;
+			break;
 		case 'h':
 			help();
 			return PT_EXIT_OK;
@@ -238,7 +269,7 @@ int pt_cmd_plan(struct pt_cli *cli, int argc, char **argv)
 		if (e < 0)
 			fprintf(stderr, "%s: plan: %s\n", cli->prog, strerror(-e));
 	}
-	bool refused = e >= 0 && p.refused;
+	bool refused = e >= 0 && (p.refused || p.questions.n);
 
 	if (e >= 0 || e == -ENODEV)
 		pt_plan_done(&p);

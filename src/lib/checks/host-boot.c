@@ -4,65 +4,13 @@
  * whether its configured command line reached the running kernel (FACTS §3); the vfio
  * modules, vfio_virqfd, and modprobe.d lines kmod ignores (FACTS §4).
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "checks/host.h"
 #include "util/strbuf.h"
-
-static bool starts_with(const char *s, const char *p)
-{
-	return s && strncmp(s, p, strlen(p)) == 0;
-}
-
-/* FACTS §3 "Which loader actually booted". */
-enum pt_boot_path pt_boot_path(const struct pt_host *h, const char **why)
-{
-	bool sd = starts_with(h->boot.loader_info, "systemd-boot");
-	bool grub_image = h->cmdline_known && starts_with(h->cmdline_raw, "BOOT_IMAGE=");
-
-	if (h->boot.proxmox_boot == PT_YES && h->boot.efi == PT_YES &&
-	    h->boot.secure_boot != PT_YES && sd) {
-		*why = "proxmox-boot-tool manages the ESPs, UEFI without Secure Boot, and the "
-		       "loader says systemd-boot";
-		return PT_BOOT_SDBOOT_PBT;
-	}
-	if (sd) {
-		*why = "the loader says systemd-boot";
-		return PT_BOOT_SDBOOT;
-	}
-	if (h->boot.efi == PT_NO) {
-		*why = "legacy BIOS boot (no /sys/firmware/efi)";
-		return PT_BOOT_GRUB;
-	}
-	if (grub_image) {
-		*why = "/proc/cmdline starts with BOOT_IMAGE=, which GRUB prepends";
-		return PT_BOOT_GRUB;
-	}
-	if (h->boot.efi == PT_YES && h->boot.secure_boot == PT_YES) {
-		*why = "UEFI with Secure Boot: Proxmox boots GRUB (shim) then";
-		return PT_BOOT_GRUB;
-	}
-	*why = NULL;
-	return PT_BOOT_UNKNOWN;
-}
-
-/* Parameters worth carrying from a file the host does not boot from. */
-static bool relevant(const char *name)
-{
-	static const char *const prefixes[] = {
-		"intel_iommu",	      "amd_iommu", "iommu",    "intremap",
-		"pcie_acs_override",  "vfio",	   "video",    "initcall_blacklist",
-		"modprobe.blacklist", "kvm",	   "hugepage", "default_hugepagesz",
-		"rd.driver",	      "pci=",
-	};
-
-	for (size_t i = 0; i < ELEMENTSOF(prefixes); i++)
-		if (strncmp(name, prefixes[i], strlen(prefixes[i])) == 0)
-			return true;
-	return false;
-}
 
 static bool in_proc_cmdline(const struct pt_host *h, const struct pt_cmdline_param *p)
 {
@@ -92,7 +40,7 @@ static int missing_tokens(const struct pt_host *h, const char *text, bool only_r
 		const struct pt_cmdline_param *p = &cl.params[i];
 
 		if (p->after_dashes || i == cl.dashes || in_proc_cmdline(h, p) ||
-		    (only_relevant && !relevant(p->name)))
+		    (only_relevant && !pt_boot_param_relevant(p->name)))
 			continue;
 		if (pt_strbuf_printf(&sb, "%s%s", sb.len ? " " : "", p->raw) < 0)
 			e = -ENOMEM;
@@ -138,6 +86,21 @@ static void grub_evidence(const struct pt_host *h, struct pt_findings *out, stru
 	grub_var_evidence(out, f, "GRUB_CMDLINE_LINUX_DEFAULT", &h->grub.cmdline_linux_default);
 }
 
+/*
+ * "FILE" or "FILE (line N, the assignment GRUB uses)": where a parameter added to
+ * GRUB_CMDLINE_LINUX_DEFAULT takes effect, which is not /etc/default/grub when a grub.d snippet
+ * assigns it after (grub-mkconfig sources grub.d/\*.cfg after it; the last assignment wins).
+ */
+static int grub_target(const struct pt_host *h, struct pt_strbuf *sb)
+{
+	unsigned line;
+	const char *file = pt_grub_default_file(h, &line);
+
+	if (!line)
+		return pt_strbuf_puts(sb, file);
+	return pt_strbuf_printf(sb, "%s (line %u, the assignment GRUB uses)", file, line);
+}
+
 static void grub_overrides(const struct pt_host *h, struct pt_findings *out)
 {
 	static const char *const names[] = {"GRUB_CMDLINE_LINUX", "GRUB_CMDLINE_LINUX_DEFAULT"};
@@ -147,7 +110,8 @@ static void grub_overrides(const struct pt_host *h, struct pt_findings *out)
 		const struct pt_grub_var *v = vars[i];
 		struct pt_finding *f;
 
-		if (!v->overridden_file)
+		/* passthru's drop-in keeps the earlier value and adds to it: no override. */
+		if (!v->overridden_file || streq(v->file, PT_PLAN_GRUB_DROPIN))
 			continue;
 		f = pt_findings_add(out, PT_AREA_BOOT, "boot.grub-override", PT_SEV_INFO, NULL,
 				    "FACTS §3 GRUB ordering, §13 / Debian grub2 grub-mkconfig");
@@ -164,48 +128,72 @@ static void grub_overrides(const struct pt_host *h, struct pt_findings *out)
 	}
 }
 
-int pt_check_boot_path(const struct pt_host *h, const struct pt_check_opts *o,
-		       struct pt_findings *out)
-{
-	const char *fact = "FACTS §3 / pve-docs system-booting.adoc; proxmox-kernel-helper "
-			   "zz-proxmox-boot";
-	const char *why = NULL;
-	enum pt_boot_path bp = pt_boot_path(h, &why);
-	struct pt_finding *f;
-	char *grub = NULL, *missing = NULL, *other = NULL;
-	const char *file = NULL, *apply = NULL;
-	bool unknown = false;
-	int e = 0;
+static const char *const boot_fact = "FACTS §3 / pve-docs system-booting.adoc; "
+				     "proxmox-kernel-helper zz-proxmox-boot";
+/* Where BOOT_IMAGE= and the initrd= of proxmox-boot-tool's entries come from. */
+static const char *const cmdline_fact = "grub include/grub/lib/cmdline.h LINUX_IMAGE, "
+					"util/grub.d/10_linux.in; proxmox-kernel-helper "
+					"zz-proxmox-boot";
 
-	(void)o;
-	f = pt_findings_add(out, PT_AREA_BOOT, bp == PT_BOOT_UNKNOWN ? "boot.unknown" : "boot.path",
-			    PT_SEV_INFO, NULL, fact);
-	switch (bp) {
+/* Whether the verdict rests on the running command line, which is then evidence. */
+static bool cmdline_decides(const struct pt_boot_verdict *v)
+{
+	return v->basis == PT_BOOT_BY_BOOT_IMAGE || v->basis == PT_BOOT_BY_PBT_INITRD ||
+	       v->basis == PT_BOOT_BY_KERNEL_CMDLINE || v->path == PT_BOOT_UNKNOWN;
+}
+
+static void path_message(const struct pt_boot_verdict *v, struct pt_strbuf *sb)
+{
+	switch (v->path) {
 	case PT_BOOT_GRUB:
-		pt_finding_message(out, f,
-				   "this host boots with GRUB (%s): its command line comes from "
-				   "GRUB_CMDLINE_LINUX and GRUB_CMDLINE_LINUX_DEFAULT in "
-				   "/etc/default/grub and /etc/default/grub.d/*.cfg",
-				   why);
+		pt_strbuf_printf(sb,
+				 "this host boots with GRUB (%s): its command line comes from "
+				 "GRUB_CMDLINE_LINUX and GRUB_CMDLINE_LINUX_DEFAULT in "
+				 "/etc/default/grub and /etc/default/grub.d/*.cfg",
+				 v->why);
 		break;
 	case PT_BOOT_SDBOOT_PBT:
-		pt_finding_message(
-			out, f,
-			"this host boots with systemd-boot through proxmox-boot-tool "
-			"(%s): its command line is the first line of /etc/kernel/cmdline",
-			why);
+		pt_strbuf_printf(sb,
+				 "this host boots with systemd-boot through proxmox-boot-tool "
+				 "(%s): its command line is the first line of /etc/kernel/cmdline",
+				 v->why);
 		break;
 	case PT_BOOT_SDBOOT:
-		pt_finding_message(
-			out, f,
-			"this host boots with systemd-boot (%s) without proxmox-boot-tool: "
-			"its command line is in the loader entries on the ESP",
-			why);
+		pt_strbuf_printf(sb,
+				 "this host boots with systemd-boot (%s) without "
+				 "proxmox-boot-tool: its command line is in the loader entries on "
+				 "the ESP",
+				 v->why);
 		break;
-	default:
-		pt_finding_message(out, f, "which boot loader started this kernel is unknown");
+	case PT_BOOT_UNKNOWN:
+		pt_strbuf_printf(sb, "which boot loader starts this host's kernel is not known: %s",
+				 v->why);
 		break;
 	}
+	if (v->conflict)
+		pt_strbuf_printf(sb, "; evidence that disagrees: %s", v->conflict);
+}
+
+/* boot.path or boot.unknown: the verdict, how it was reached, the question when open. */
+static int path_finding(const struct pt_host *h, const struct pt_boot_verdict *v,
+			struct pt_findings *out)
+{
+	struct pt_strbuf msg = {0}, q = {0};
+	struct pt_finding *f;
+	bool open = v->path == PT_BOOT_UNKNOWN;
+	int e;
+
+	f = pt_findings_add(out, PT_AREA_BOOT, open ? "boot.unknown" : "boot.path", PT_SEV_INFO,
+			    NULL, boot_fact);
+	path_message(v, &msg);
+	e = open ? pt_boot_question(h, v, &q) : 0;
+	if (!msg.buf || e < 0) {
+		e = -ENOMEM;
+		goto out;
+	}
+	pt_finding_message(out, f, "%s", msg.buf);
+	if (open)
+		pt_finding_hint(out, f, "%s", q.buf);
 	pt_finding_evidence(out, f, "/sys/firmware/efi",
 			    h->boot.efi == PT_YES  ? "present"
 			    : h->boot.efi == PT_NO ? "absent"
@@ -222,8 +210,107 @@ int pt_check_boot_path(const struct pt_host *h, const struct pt_check_opts *o,
 				    h->boot.secure_boot == PT_YES ? "1" : "0");
 	if (h->boot.proxmox_boot == PT_YES)
 		pt_finding_evidence(out, f, "/etc/kernel/proxmox-boot-uuids", "present");
-	if (!h->cmdline_known)
-		return 0;
+	if (h->cmdline_known && cmdline_decides(v))
+		pt_finding_evidence(out, f, "/proc/cmdline", h->cmdline_raw);
+	if (h->boot.kernel_cmdline_file &&
+	    (v->basis == PT_BOOT_BY_KERNEL_CMDLINE || (open && h->cmdline_known)))
+		pt_finding_evidence(out, f, "/etc/kernel/cmdline", h->boot.kernel_cmdline_file);
+out:
+	pt_strbuf_done(&msg);
+	pt_strbuf_done(&q);
+	return e;
+}
+
+/*
+ * GRUB is this host's loader, yet GRUB did not start this kernel: comparing GRUB's files with
+ * /proc/cmdline says nothing, so neither boot.in-sync nor boot.not-refreshed.
+ */
+static void elsewhere_finding(const struct pt_host *h, const struct pt_boot_verdict *v,
+			      struct pt_findings *out)
+{
+	struct pt_finding *f = pt_findings_add(out, PT_AREA_BOOT, "boot.cmdline-elsewhere",
+					       PT_SEV_WARN, NULL, cmdline_fact);
+
+	pt_finding_message(
+		out, f,
+		"the running command line did not come from the boot configuration passthru "
+		"sees: GRUB prepends BOOT_IMAGE= and /proc/cmdline lacks it%s%s%s; it may come "
+		"from a direct kernel boot (a hypervisor's -kernel and -append, a firmware boot "
+		"entry that starts the kernel itself), kexec, another boot loader, or the "
+		"command line built into the kernel (CONFIG_CMDLINE)",
+		v->stray ? ", and it has " : "", v->stray ? v->stray : "",
+		v->stray ? ", which no configured file holds" : "");
+	pt_finding_hint(out, f,
+			"change passthrough parameters where this kernel's command line is set; "
+			"if the next boot does go through GRUB's menu, `passthru plan "
+			"--boot-path grub` plans the edit there");
+	pt_finding_evidence(out, f, "/proc/cmdline", h->cmdline_raw);
+	if (h->grub.known)
+		grub_evidence(h, out, f);
+	if (h->boot.kernel_cmdline_file)
+		pt_finding_evidence(out, f, "/etc/kernel/cmdline", h->boot.kernel_cmdline_file);
+}
+
+/*
+ * The loader that boots this host started the kernel with passthrough parameters its
+ * configuration does not set: the next refresh regenerates the entries without them.
+ */
+static int stray_finding(const struct pt_host *h, const struct pt_boot_verdict *v,
+			 struct pt_findings *out)
+{
+	struct pt_strbuf target = {0};
+	struct pt_finding *f;
+	int e = 0;
+
+	f = pt_findings_add(out, PT_AREA_BOOT, "boot.stray-params", PT_SEV_WARN, NULL,
+			    cmdline_fact);
+	if (v->path == PT_BOOT_GRUB) {
+		pt_finding_message(
+			out, f,
+			"/proc/cmdline has %s, which GRUB's configuration does not set: the GRUB "
+			"entry that started this kernel was not generated from it as it is now "
+			"(update-grub not run since it changed, an entry written by hand in "
+			"/etc/grub.d/40_custom or grub.cfg, or edited at the GRUB menu)",
+			v->stray);
+		e = grub_target(h, &target);
+		if (e >= 0)
+			pt_finding_hint(
+				out, f,
+				"the entries %s writes from the configuration (passthru "
+				"apply runs it for a command-line change) will not have "
+				"them; to keep one, add it to GRUB_CMDLINE_LINUX_DEFAULT in "
+				"%s",
+				h->boot.proxmox_boot == PT_YES ? "proxmox-boot-tool refresh"
+							       : "update-grub",
+				target.buf);
+		grub_evidence(h, out, f);
+	} else {
+		pt_finding_message(out, f,
+				   "/proc/cmdline has %s, which the first line of "
+				   "/etc/kernel/cmdline does not: the systemd-boot entry that "
+				   "started this kernel was written from an earlier "
+				   "/etc/kernel/cmdline, or edited by hand",
+				   v->stray);
+		pt_finding_hint(out, f,
+				"the entries proxmox-boot-tool refresh writes (update-initramfs, "
+				"so also passthru apply, runs it) will not have them; to keep one, "
+				"add it to the first line of /etc/kernel/cmdline");
+		pt_finding_evidence(out, f, "/etc/kernel/cmdline", h->boot.kernel_cmdline_file);
+	}
+	pt_finding_evidence(out, f, "/proc/cmdline", h->cmdline_raw);
+	pt_strbuf_done(&target);
+	return e < 0 ? -ENOMEM : 0;
+}
+
+/* The configured file the host boots from, compared with /proc/cmdline both ways. */
+static int config_findings(const struct pt_host *h, enum pt_boot_path bp, struct pt_findings *out)
+{
+	struct pt_finding *f;
+	struct pt_strbuf target = {0};
+	char *grub = NULL, *missing = NULL, *other = NULL;
+	const char *file = NULL, *apply = NULL;
+	bool unknown = false;
+	int e = 0;
 
 	if (bp == PT_BOOT_GRUB && h->grub.known) {
 		grub_overrides(h, out);
@@ -252,19 +339,20 @@ int pt_check_boot_path(const struct pt_host *h, const struct pt_check_opts *o,
 		goto out;
 	if (file && missing) {
 		f = pt_findings_add(out, PT_AREA_BOOT, "boot.not-refreshed", PT_SEV_WARN, NULL,
-				    fact);
+				    boot_fact);
 		pt_finding_message(out, f,
 				   "%s configures %s, but the running kernel did not get it "
 				   "(/proc/cmdline): edited but not applied, or not rebooted since",
 				   file, missing);
 		pt_finding_hint(out, f, "run %s, then reboot", apply);
 	} else if (file && !unknown && (grub || bp == PT_BOOT_SDBOOT_PBT)) {
-		f = pt_findings_add(out, PT_AREA_BOOT, "boot.in-sync", PT_SEV_PASS, NULL, fact);
+		f = pt_findings_add(out, PT_AREA_BOOT, "boot.in-sync", PT_SEV_PASS, NULL,
+				    boot_fact);
 		pt_finding_message(out, f, "the running kernel got every parameter %s configures",
 				   file);
 	} else if (unknown) {
 		f = pt_findings_add(out, PT_AREA_BOOT, "boot.config-unknown", PT_SEV_INFO, NULL,
-				    fact);
+				    boot_fact);
 		pt_finding_message(out, f,
 				   "the GRUB command line cannot be evaluated without running "
 				   "the file (command substitution, conditionals)");
@@ -278,17 +366,22 @@ int pt_check_boot_path(const struct pt_host *h, const struct pt_check_opts *o,
 	if (f)
 		pt_finding_evidence(out, f, "/proc/cmdline", h->cmdline_raw);
 	if (other) {
-		f = pt_findings_add(out, PT_AREA_BOOT, "boot.wrong-file", PT_SEV_WARN, NULL, fact);
+		f = pt_findings_add(out, PT_AREA_BOOT, "boot.wrong-file", PT_SEV_WARN, NULL,
+				    boot_fact);
 		if (bp == PT_BOOT_GRUB) {
 			pt_finding_message(out, f,
 					   "/etc/kernel/cmdline has %s, which the running kernel "
 					   "did not get: this host boots with GRUB, which does not "
 					   "read that file",
 					   other);
+			if (grub_target(h, &target) < 0) {
+				e = -ENOMEM;
+				goto out;
+			}
 			pt_finding_hint(out, f,
-					"put them in GRUB_CMDLINE_LINUX_DEFAULT in "
-					"/etc/default/grub, run %s, reboot",
-					apply);
+					"put them in GRUB_CMDLINE_LINUX_DEFAULT in %s, run %s, "
+					"reboot",
+					target.buf, apply);
 			pt_finding_evidence(out, f, "/etc/kernel/cmdline",
 					    h->boot.kernel_cmdline_file);
 		} else {
@@ -306,9 +399,30 @@ int pt_check_boot_path(const struct pt_host *h, const struct pt_check_opts *o,
 		pt_finding_evidence(out, f, "/proc/cmdline", h->cmdline_raw);
 	}
 out:
+	pt_strbuf_done(&target);
 	free(grub);
 	free(missing);
 	free(other);
+	return e < 0 ? e : 0;
+}
+
+int pt_check_boot_path(const struct pt_host *h, const struct pt_check_opts *o,
+		       struct pt_findings *out)
+{
+	struct pt_boot_verdict v;
+	int e = pt_boot_judge(h, &v);
+
+	(void)o;
+	if (e < 0)
+		return e;
+	e = path_finding(h, &v, out);
+	if (e >= 0 && h->cmdline_known && v.elsewhere)
+		elsewhere_finding(h, &v, out);
+	else if (e >= 0 && h->cmdline_known)
+		e = config_findings(h, v.path, out);
+	if (e >= 0 && h->cmdline_known && v.stray && v.path != PT_BOOT_UNKNOWN)
+		e = stray_finding(h, &v, out);
+	pt_boot_verdict_done(&v);
 	return e < 0 ? e : 0;
 }
 

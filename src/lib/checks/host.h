@@ -2,18 +2,9 @@
 /* Host-wide checks (`passthru check`, areas platform, cmdline, boot, modules). */
 #pragma once
 
+#include "checks/boot-path.h"
 #include "checks/finding.h"
 
-/* Which boot path the host uses, so which file holds its command line (FACTS §3). */
-enum pt_boot_path {
-	PT_BOOT_UNKNOWN,
-	PT_BOOT_GRUB,
-	PT_BOOT_SDBOOT_PBT, /* systemd-boot managed by proxmox-boot-tool: /etc/kernel/cmdline */
-	PT_BOOT_SDBOOT,	    /* systemd-boot not managed by proxmox-boot-tool */
-};
-
-/* FACTS §3 "Which loader actually booted"; *why gets the reason (NULL when unknown). */
-enum pt_boot_path pt_boot_path(const struct pt_host *h, const char **why);
 /*
  * Whether the running kernel enables the Intel IOMMU without intel_iommu=on (its build
  * configuration); *sym gets the CONFIG_ symbol (without "CONFIG_") that decided it.

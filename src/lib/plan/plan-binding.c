@@ -102,9 +102,8 @@ static void prev_cmdline_ids(struct plan_ctx *c, struct pt_strv *out)
 {
 	const struct pt_host *h = c->h;
 	const char *src[3] = {0};
-	const char *why;
 
-	switch (pt_boot_path(h, &why)) {
+	switch (c->boot) {
 	case PT_BOOT_GRUB:
 		src[0] = h->grub.cmdline_linux.value;
 		src[1] = h->grub.cmdline_linux_default.value;

@@ -433,13 +433,105 @@ static void cmdline_kernel_file(struct plan_ctx *c, const struct tokens *t)
 	pt_strbuf_done(&out);
 }
 
+/* The path --boot-path names: systemd-boot is proxmox-boot-tool's where it manages the ESPs. */
+static enum pt_boot_path answered(const struct pt_host *h, enum pt_boot_path user)
+{
+	if (user != PT_BOOT_GRUB && h->boot.proxmox_boot == PT_YES)
+		return PT_BOOT_SDBOOT_PBT;
+	return user == PT_BOOT_GRUB ? PT_BOOT_GRUB : PT_BOOT_SDBOOT;
+}
+
+static bool same_loader(enum pt_boot_path a, enum pt_boot_path b)
+{
+	return (a == PT_BOOT_GRUB) == (b == PT_BOOT_GRUB);
+}
+
+static const char *option_name(enum pt_boot_path user)
+{
+	return user == PT_BOOT_GRUB ? "grub" : "systemd-boot";
+}
+
+/* The host says nothing: --boot-path decides, when it names a loader this host can boot. */
+static void take_answer(struct plan_ctx *c, const struct pt_boot_verdict *v, struct pt_strbuf *q)
+{
+	enum pt_boot_path user = c->req->boot_path;
+	unsigned bit = 1u << (user == PT_BOOT_GRUB ? PT_BOOT_GRUB : PT_BOOT_SDBOOT);
+
+	/* Only systemd-boot is ever ruled out: a UEFI program (systemd src/boot/efi). */
+	if (!(v->candidates & bit)) {
+		plan_oom(c, pt_strbuf_printf(q,
+					     "--boot-path %s does not fit this host: it booted "
+					     "legacy BIOS (no /sys/firmware/efi), and systemd-boot "
+					     "needs UEFI",
+					     option_name(user)));
+		return;
+	}
+	c->boot = answered(c->h, user);
+	plan_note(c, &c->p->notes,
+		  "%s boots this host, as --boot-path says; the host itself does not show it "
+		  "(%s)",
+		  pt_boot_path_loader(c->boot), v->why);
+}
+
+static void ask(struct plan_ctx *c, const struct pt_boot_verdict *v, struct pt_strbuf *q)
+{
+	plan_oom(c, pt_strbuf_printf(q,
+				     "which boot loader starts this host's kernel is not known "
+				     "(%s): ",
+				     v->why));
+	plan_oom(c, pt_boot_question(c->h, v, q));
+}
+
+static void contradicted(struct plan_ctx *c, const struct pt_boot_verdict *v, struct pt_strbuf *q)
+{
+	plan_oom(c, pt_strbuf_printf(q,
+				     "--boot-path %s contradicts what this host shows: it boots "
+				     "with %s (%s); without --boot-path passthru follows the host",
+				     option_name(c->req->boot_path), pt_boot_path_loader(v->path),
+				     v->why));
+}
+
+void plan_boot_path(struct plan_ctx *c)
+{
+	enum pt_boot_path user = c->req->boot_path;
+	struct pt_boot_verdict v;
+	struct pt_strbuf q = {0};
+
+	c->boot = PT_BOOT_UNKNOWN;
+	if (pt_boot_judge(c->h, &v) < 0) {
+		plan_oom(c, -ENOMEM);
+		return;
+	}
+	if (v.path == PT_BOOT_UNKNOWN && user == PT_BOOT_UNKNOWN)
+		ask(c, &v, &q);
+	else if (v.path == PT_BOOT_UNKNOWN)
+		take_answer(c, &v, &q);
+	else if (user == PT_BOOT_UNKNOWN || same_loader(user, v.path))
+		c->boot = v.path;
+	else
+		contradicted(c, &v, &q);
+	c->boot_question = pt_strbuf_steal(&q);
+	pt_strbuf_done(&q);
+	pt_boot_verdict_done(&v);
+}
+
+static void needed_question(struct plan_ctx *c, const struct tokens *t)
+{
+	struct pt_strbuf sb = {0};
+
+	for (size_t i = 0; i < t->n; i++)
+		pt_strbuf_printf(&sb, "%s%s", i ? " " : "", t->v[i].text);
+	plan_note(c, &c->p->questions, "%s must go on the kernel command line, but %s",
+		  pt_strbuf_str(&sb),
+		  c->boot_question ? c->boot_question : "the boot path is not known");
+	pt_strbuf_done(&sb);
+}
+
 void plan_cmdline(struct plan_ctx *c, const struct tokens *t)
 {
-	const char *why = NULL;
-
 	if (t->n == 0)
 		return;
-	switch (pt_boot_path(c->h, &why)) {
+	switch (c->boot) {
 	case PT_BOOT_GRUB:
 		cmdline_grub(c, t);
 		break;
@@ -452,12 +544,9 @@ void plan_cmdline(struct plan_ctx *c, const struct tokens *t)
 			  "options yourself",
 			  t->v[0].text);
 		break;
-	default:
-		plan_note(c, &c->p->notes,
-			  "which boot loader this host uses is not known: no command-line edit "
-			  "planned "
-			  "(needed: %s)",
-			  t->v[0].text);
+	case PT_BOOT_UNKNOWN:
+		/* An edit on a guessed path may change nothing: apply must not go ahead. */
+		needed_question(c, t);
 		break;
 	}
 }

@@ -184,6 +184,7 @@ int pt_plan_build(const struct pt_host *h, const struct pt_plan_request *req, st
 	if ((e = devices(&c, (size_t)idx)) < 0)
 		goto fail;
 	guards(&c, (size_t)idx);
+	plan_boot_path(&c);
 	plan_iommu_tokens(&c, &t);
 	plan_binding(&c, &t);
 	plan_override_script(&c);
@@ -218,6 +219,7 @@ int pt_plan_build(const struct pt_host *h, const struct pt_plan_request *req, st
 	}
 	e = c.err;
 fail:
+	free(c.boot_question);
 	free(c.in_set);
 	free(c.shared);
 	if (e < 0)
@@ -237,5 +239,6 @@ void pt_plan_done(struct pt_plan *p)
 	free(p->reasons);
 	pt_strv_done(&p->notes);
 	pt_strv_done(&p->refusals);
+	pt_strv_done(&p->questions);
 	*p = (struct pt_plan){0};
 }

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "checks/boot-path.h"
 #include "edit/edit.h"
 #include "model/host.h"
 #include "util/strv.h"
@@ -19,6 +20,9 @@ struct pt_plan_request {
 	bool iommu_pt;	      /* also add iommu=pt (only on request) */
 	bool blacklist;	      /* also blacklist the claiming modules no host device uses */
 	bool no_disable_vga;  /* leave disable_vga=1 out (a GPU that needs SeaBIOS x-vga) */
+	/* --boot-path: the loader the user says boots the host (PT_BOOT_GRUB, or PT_BOOT_SDBOOT
+	 * for systemd-boot); PT_BOOT_UNKNOWN when not given. Used where the host does not say. */
+	enum pt_boot_path boot_path;
 };
 
 /* Why a line is in a file. */
@@ -37,6 +41,9 @@ struct pt_plan {
 	struct pt_strv notes;	 /* what the user must know: conflicts, what the plan leaves */
 	struct pt_strv refusals; /* guards: the set holds something the host needs */
 	bool refused;		 /* refusals and not overridden */
+	/* What must be answered before the plan can reach its goal (the boot path its
+	 * command-line edit needs): apply refuses while there is one. */
+	struct pt_strv questions;
 };
 
 /*

@@ -19,9 +19,11 @@ struct plan_ctx {
 	bool *in_set;
 	size_t *shared; /* devices of the set whose IDs a host device shares */
 	size_t nshared;
-	int err;	      /* the first -ENOMEM */
-	bool initramfs;	      /* an edit needs update-initramfs */
-	const char *boot_cmd; /* the refresh the command-line edit needs, or NULL */
+	int err;		/* the first -ENOMEM */
+	bool initramfs;		/* an edit needs update-initramfs */
+	const char *boot_cmd;	/* the refresh the command-line edit needs, or NULL */
+	enum pt_boot_path boot; /* the boot path the plan writes for (plan_boot_path) */
+	char *boot_question;	/* why boot is PT_BOOT_UNKNOWN and what answers it, or NULL */
 };
 
 struct token {
@@ -61,6 +63,8 @@ void plan_token(struct plan_ctx *c, struct tokens *t, const char *text, const ch
 const char *plan_why_of(const struct tokens *t, const char *text);
 /* The IOMMU tokens this host needs (none when it is active). */
 void plan_iommu_tokens(struct plan_ctx *c, struct tokens *t);
+/* Decides c->boot: the host's verdict, or the user's --boot-path where the host does not say. */
+void plan_boot_path(struct plan_ctx *c);
 /* Writes the tokens on the boot path in use. */
 void plan_cmdline(struct plan_ctx *c, const struct tokens *t);
 
