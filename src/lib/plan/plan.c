@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "checks/device.h"
+#include "checks/guard.h"
 #include "plan/planner.h"
 #include "util/strbuf.h"
 
@@ -148,28 +149,20 @@ static int devices(struct plan_ctx *c, size_t idx)
 int pt_plan_guards(const struct pt_host *h, size_t idx, struct pt_strv *refusals,
 		   struct pt_strv *notes)
 {
-	struct pt_check_opts o = {&h->devs[idx].bdf, 1};
-	struct pt_findings fl = {0};
-	struct pt_dev_ctx dc = {h, &o, idx, &h->devs[idx], &fl};
-	int e = pt_check_dev_guard(&dc);
+	struct pt_guards gs;
+	int e = pt_guards_judge(h, idx, &gs);
 
-	if (e >= 0 && fl.oom)
-		e = -ENOMEM;
-	for (size_t i = 0; i < fl.n && e >= 0; i++) {
-		const struct pt_finding *f = &fl.v[i];
-		bool hard = streq(f->id, "guard.boot-disk") ||
-			    streq(f->id, "guard.default-route-nic") ||
-			    streq(f->id, "guard.console-gpu");
-
-		if (f->severity == PT_SEV_PASS || !f->message)
-			continue;
-		e = pt_strv_pushf(hard ? refusals : notes, "%s (%s)", f->message, f->id);
-	}
-	pt_findings_done(&fl);
+	if (e < 0)
+		return e;
+	for (size_t i = 0; i < gs.n && e >= 0; i++)
+		e = pt_strv_pushf(gs.v[i].weight == PT_GUARD_REFUSES ? refusals : notes, "%s (%s)",
+				  gs.v[i].message ? gs.v[i].message : "",
+				  pt_guard_id(gs.v[i].kind));
+	pt_guards_done(&gs);
 	return e;
 }
 
-/* The guard of `check` (checks/device.c): boot disk, default-route NIC, only console GPU. */
+/* The guards (checks/guard.c): boot disk, default-route NIC, only console GPU refuse. */
 static void guards(struct plan_ctx *c, size_t idx)
 {
 	plan_oom(c, pt_plan_guards(c->h, idx, &c->p->refusals, &c->p->notes));

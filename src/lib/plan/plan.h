@@ -53,9 +53,9 @@ struct pt_plan {
  */
 int pt_plan_set(const struct pt_host *h, size_t idx, bool *in_set, size_t *devs, size_t *ndevs);
 /*
- * The guards of `check` (checks/device.c) for that set: the boot disk's controller, the
- * default-route NIC and the only console GPU go to refusals, softer warnings to notes.
- * Returns 0 or -ENOMEM.
+ * The guard verdict (checks/guard.h) for that set, as lines "message (finding ID)": what the
+ * host needs (the boot disk's controller, the default-route NIC, the only console GPU) to
+ * refusals, what the facts leave open to notes. Returns 0 or -ENOMEM.
  */
 int pt_plan_guards(const struct pt_host *h, size_t idx, struct pt_strv *refusals,
 		   struct pt_strv *notes);
