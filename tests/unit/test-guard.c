@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The guard verdict (checks/guard.h) on the test roots: which guards, how heavy, about which
- * devices.
+ * devices, whichever function of the slot was named (issue 9).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -63,31 +63,44 @@ static void assert_devs(const struct loaded *l, const struct pt_guard *g, const 
 	assert_string_equal(got, want);
 }
 
-/* The boot disk and the default-route NIC in the GPU's group: each refuses, in this order. */
-static void test_host_needs(void **state)
+/* Item 2: the boot display is guarded whether or not another display device stays. */
+static void test_console_gpu(void **state)
 {
 	struct loaded l;
 
-	judge(&l, "pve-host", "04:00.0");
-	assert_int_equal(l.g.n, 2);
-	assert_guard(&l.g.v[0], PT_GUARD_BOOT_DISK, PT_GUARD_REFUSES, "boot disk");
-	assert_devs(&l, &l.g.v[0], "0000:05:00.0");
-	assert_guard(&l.g.v[1], PT_GUARD_UPLINK, PT_GUARD_REFUSES, "default route");
-	assert_devs(&l, &l.g.v[1], "0000:06:00.0");
-	assert_string_equal(pt_guard_id(l.g.v[1].kind), "guard.default-route-nic");
+	judge(&l, "guide-host", "00:02.0");
+	assert_int_equal(l.g.n, 1);
+	assert_guard(&l.g.v[0], PT_GUARD_CONSOLE_GPU, PT_GUARD_REFUSES,
+		     "the host's boot display (boot_vga=1), while 0000:01:00.0");
+	assert_non_null(strstr(l.g.v[0].message, "primary display in the firmware setup"));
+	done(&l);
+
+	/* The RTX 2060 (boot_vga=0): nothing, and its own USB-C controller is no storage note. */
+	judge(&l, "guide-host", "01:00.0");
+	assert_int_equal(l.g.n, 0);
 	done(&l);
 
 	/* The only display device. */
 	judge(&l, "acs-host", "06:00.0");
 	assert_true(l.g.n >= 1);
-	assert_guard(&l.g.v[0], PT_GUARD_CONSOLE_GPU, PT_GUARD_REFUSES, "only console GPU");
+	assert_guard(&l.g.v[0], PT_GUARD_CONSOLE_GPU, PT_GUARD_REFUSES,
+		     "the host's console GPU and its only display device");
+	done(&l);
+
+	/* With the boot disk and the uplink in the group: each guard, in order. */
+	judge(&l, "pve-host", "04:00.0");
+	assert_int_equal(l.g.n, 3);
+	assert_guard(&l.g.v[0], PT_GUARD_CONSOLE_GPU, PT_GUARD_REFUSES, "boot display");
+	assert_devs(&l, &l.g.v[0], "0000:04:00.0");
+	assert_guard(&l.g.v[1], PT_GUARD_BOOT_DISK, PT_GUARD_REFUSES, "boot disk");
+	assert_guard(&l.g.v[2], PT_GUARD_UPLINK, PT_GUARD_REFUSES, "default route");
 	done(&l);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_host_needs),
+		cmocka_unit_test(test_console_gpu),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -547,7 +547,7 @@ static void test_build_sdboot_no_root(void **state)
 	unload(&l);
 }
 
-/* The guards: the boot disk and the default-route NIC in the group. */
+/* The guards: the boot display, the boot disk and the default-route NIC in the group. */
 static void test_build_refused(void **state)
 {
 	struct loaded l;
@@ -555,9 +555,10 @@ static void test_build_refused(void **state)
 	load(&l, "pve-host");
 	build(&l, "04:00.0", false, false);
 	assert_true(l.p.refused);
-	assert_int_equal(l.p.refusals.n, 2);
-	assert_non_null(strstr(l.p.refusals.v[0], "guard.boot-disk"));
-	assert_non_null(strstr(l.p.refusals.v[1], "guard.default-route-nic"));
+	assert_int_equal(l.p.refusals.n, 3);
+	assert_non_null(strstr(l.p.refusals.v[0], "(guard.console-gpu)"));
+	assert_non_null(strstr(l.p.refusals.v[1], "(guard.boot-disk)"));
+	assert_non_null(strstr(l.p.refusals.v[2], "(guard.default-route-nic)"));
 	/* The plan is still computed (shown), the whole group in it. */
 	assert_int_equal(l.p.ndevs, 4);
 	unload(&l);
@@ -565,7 +566,7 @@ static void test_build_refused(void **state)
 	load(&l, "pve-host");
 	build(&l, "04:00.0", false, true);
 	assert_false(l.p.refused);
-	assert_int_equal(l.p.refusals.n, 2);
+	assert_int_equal(l.p.refusals.n, 3);
 	unload(&l);
 }
 

@@ -264,14 +264,18 @@ struct guard_finding {
 
 /*
  * check exit 1 means "not ready": a fail only where passing the device certainly breaks the
- * host. The only console GPU is a warning: a headless host is a legitimate set-up, so
- * `check` says it and plan, apply and bind refuse until --force says the user means it.
+ * host. The console GPU is a warning, whether it is the only display or another stays: a
+ * headless host is a legitimate set-up, and `check` judges every display device by default,
+ * the one the host keeps too; so `check` says it and plan, apply and bind refuse until
+ * --force says the user means it.
  */
 static struct guard_finding guard_finding(enum pt_guard_kind k)
 {
 	switch (k) {
 	case PT_GUARD_CONSOLE_GPU:
-		return (struct guard_finding){"FACTS §4.4, §5.3 guard list", PT_SEV_WARN};
+		return (struct guard_finding){"linux drivers/pci/pci-sysfs.c boot_vga_show; "
+					      "drivers/vfio/pci/vfio_pci_core.c vfio_pci_vga_init",
+					      PT_SEV_WARN};
 	case PT_GUARD_BOOT_DISK:
 	case PT_GUARD_UPLINK:
 		return (struct guard_finding){"FACTS §5.3 guard list", PT_SEV_FAIL};

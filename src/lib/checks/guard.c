@@ -143,7 +143,16 @@ static bool staying_displays(struct judge *j, struct pt_strbuf *labels)
 	return labels->len > 0;
 }
 
-/* The host console GPU is the boot_vga=1 device (FACTS §4.4), when no other display stays. */
+/*
+ * The boot display is the device the firmware initialised and the host console runs on;
+ * the kernel shows it as boot_vga=1 (linux drivers/pci/pci-sysfs.c boot_vga_show:
+ * vga_default_device). When vfio-pci takes a VGA device it removes the firmware framebuffer
+ * and the VGA console on it (linux drivers/vfio/pci/vfio_pci_core.c vfio_pci_vga_init:
+ * aperture_remove_conflicting_pci_devices): the host console goes blank, and on many boards
+ * the host hangs there (the guide's "host freezes when the VM starts"). That holds whether
+ * or not another display device stays: it becomes the console only once the firmware setup
+ * makes it the primary display.
+ */
 static void console_gpu(struct judge *j)
 {
 	const struct pt_host *h = j->h;
@@ -153,23 +162,43 @@ static void console_gpu(struct judge *j)
 		struct pt_guard *g;
 		char *label;
 
-		if (!j->in_set[i] || h->devs[i].boot_vga != PT_YES || staying_displays(j, &stay)) {
-			pt_strbuf_done(&stay);
+		if (!j->in_set[i] || h->devs[i].boot_vga != PT_YES)
 			continue;
-		}
 		g = add(j, PT_GUARD_CONSOLE_GPU, PT_GUARD_REFUSES);
 		name_dev(j, g, i);
 		label = pt_dev_label(&h->devs[i]);
-		message(j, g,
-			"passing it takes the host's only console GPU %s: the host has no display "
-			"left",
-			label ? label : h->devs[i].slot);
-		hint(j, g,
-		     "make sure the host is reachable without a screen (SSH, web UI) or keep "
-		     "another "
-		     "GPU (an iGPU enabled in the firmware) for it");
+		if (!staying_displays(j, &stay)) {
+			message(j, g,
+				"passing it takes %s, the host's console GPU and its only display "
+				"device (boot_vga=1): the firmware and the host console use it; "
+				"the "
+				"host is left without a screen and, on many boards, hangs when the "
+				"VM starts and vfio-pci takes it: keep another GPU for the host, "
+				"or "
+				"accept a headless host (plan, apply and bind then need --force)",
+				label ? label : h->devs[i].slot);
+			hint(j, g,
+			     "make sure the host is reachable without a screen (SSH, web UI), or "
+			     "keep another GPU (an iGPU enabled in the firmware) for it");
+		} else {
+			message(j, g,
+				"passing it takes %s, the host's boot display (boot_vga=1), while "
+				"%s "
+				"stays: the firmware and the host console use the boot display; "
+				"taking it blanks the host console and, on many boards, hangs the "
+				"host when the VM starts and vfio-pci takes it: make the GPU that "
+				"stays the primary display in the firmware setup, or accept a "
+				"headless host (plan, apply and bind then need --force)",
+				label ? label : h->devs[i].slot, text(&stay));
+			hint(j, g,
+			     "once the firmware setup makes %s the primary display, boot_vga=1 "
+			     "moves to it and the host console with it; a headless host is "
+			     "reached by SSH or the web UI",
+			     text(&stay));
+		}
 		attr_evidence(j, g, i, "boot_vga", "1");
 		free(label);
+		pt_strbuf_done(&stay);
 	}
 }
 

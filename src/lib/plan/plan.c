@@ -162,7 +162,7 @@ int pt_plan_guards(const struct pt_host *h, size_t idx, struct pt_strv *refusals
 	return e;
 }
 
-/* The guards (checks/guard.c): boot disk, default-route NIC, only console GPU refuse. */
+/* The guards (checks/guard.c): boot disk, default-route NIC, console GPU refuse. */
 static void guards(struct plan_ctx *c, size_t idx)
 {
 	plan_oom(c, pt_plan_guards(c->h, idx, &c->p->refusals, &c->p->notes));
