@@ -26,7 +26,8 @@ static void help(void)
 	fputs("  -h, --help         show this help\n"
 	      "\n"
 	      "Exit status: 0 a plan, 1 refused (the set holds the boot disk's controller, the\n"
-	      "default-route NIC or the host's console GPU), 2 usage or operational error.\n",
+	      "default-route NIC, the host's console GPU or chipset functions; --force\n"
+	      "overrides), 2 usage or operational error.\n",
 	      stdout);
 }
 

@@ -97,10 +97,30 @@ static void test_console_gpu(void **state)
 	done(&l);
 }
 
+/* Item 5: every function of the slot is judged, whichever was named. */
+static void test_slot_siblings(void **state)
+{
+	const char *named[] = {"00:1f.0", "00:1f.3", "00:1f.6"};
+
+	for (size_t k = 0; k < 3; k++) {
+		struct loaded l;
+
+		judge(&l, "guide-host", named[k]);
+		assert_int_equal(l.g.n, 2);
+		assert_guard(&l.g.v[0], PT_GUARD_CHIPSET, PT_GUARD_REFUSES, "LPC/eSPI bridge");
+		assert_devs(&l, &l.g.v[0], "0000:00:1f.0 0000:00:1f.4");
+		assert_guard(&l.g.v[1], PT_GUARD_MAYBE_NETWORK, PT_GUARD_NOTES,
+			     "network controller 0000:00:1f.6");
+		assert_devs(&l, &l.g.v[1], "0000:00:1f.6");
+		done(&l);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_console_gpu),
+		cmocka_unit_test(test_slot_siblings),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

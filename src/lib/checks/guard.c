@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * The guard verdict (guard.h): what leaves the host with a slot that the host needs
- * (FACTS §5.3 guard list).
+ * The guard verdict (guard.h): what leaves the host with a slot that the host needs. Every
+ * device of the set is judged, whichever function the request named: the slot's other
+ * functions leave with it as surely as its group.
  */
 #include <errno.h>
 #include <limits.h>
@@ -84,6 +85,14 @@ static void attr_evidence(struct judge *j, struct pt_guard *g, size_t dev, const
 	else
 		evidence(j, g, path, value);
 	free(path);
+}
+
+static void class_evidence(struct judge *j, struct pt_guard *g, size_t dev)
+{
+	char value[16];
+
+	snprintf(value, sizeof(value), "0x%06x", j->h->devs[dev].class);
+	attr_evidence(j, g, dev, "class", value);
 }
 
 _printf_(3, 0) static void set_text(struct judge *j, char **dst, const char *fmt, va_list ap)
@@ -306,6 +315,65 @@ static void uplink(struct judge *j)
 }
 
 /*
+ * Chipset functions the host relies on with or without a driver bound: the LPC/eSPI bridge
+ * (class 0x0601) decodes the TPM, the Super I/O (fans, sensors), the embedded controller and
+ * the watchdog (linux drivers/mfd/lpc_ich.c); the SMBus (0x0c05) carries the memory and
+ * hardware sensors and, on Intel chipsets since the 100 series, the TCO watchdog (linux
+ * drivers/i2c/busses/i2c-i801.c i801_add_tco); class 0x0580 on the root bus is the chipset's
+ * power management controller. On Intel boards they share slot 1f (and its IOMMU group)
+ * with the onboard audio and Ethernet, so passing those takes them too.
+ */
+static const char *chipset_role(const struct pt_pci_dev *d)
+{
+	if (!(d->have & PT_PCI_HAVE_CLASS))
+		return NULL;
+	switch (d->class >> 8) {
+	case 0x0601:
+		return "is the LPC/eSPI bridge, behind which sit the TPM, the Super I/O (fans, "
+		       "sensors), the embedded controller and the hardware watchdog";
+	case 0x0c05:
+		return "carries the memory and hardware sensors and, on Intel chipsets since the "
+		       "100 series, the TCO watchdog";
+	case 0x0580:
+		return d->nupstream == 0 ? "is the chipset's power management controller" : NULL;
+	default:
+		return NULL;
+	}
+}
+
+static void chipset(struct judge *j)
+{
+	struct pt_strbuf sb = {0};
+	struct pt_guard *g = NULL;
+
+	for (size_t i = 0; i < j->h->ndevs; i++) {
+		const char *role = chipset_role(&j->h->devs[i]);
+		char *label;
+
+		if (!j->in_set[i] || !role)
+			continue;
+		if (!g && !(g = add(j, PT_GUARD_CHIPSET, PT_GUARD_REFUSES)))
+			break;
+		name_dev(j, g, i);
+		class_evidence(j, g, i);
+		label = pt_dev_label(&j->h->devs[i]);
+		oom_if(j, pt_strbuf_printf(&sb, "%s%s %s", sb.len ? "; " : "",
+					   label ? label : j->h->devs[i].slot, role));
+		free(label);
+	}
+	message(j, g,
+		"passing it takes chipset functions the host relies on even without a driver: "
+		"%s; a VM cannot use them, and the host can lose its TPM, sensors, fan control "
+		"and watchdog",
+		text(&sb));
+	hint(j, g,
+	     "they cannot be split from the slot and group they share: give the VM a separate "
+	     "PCIe or USB device instead (a NIC, a sound card), or pass --force if the host can "
+	     "do without them");
+	pt_strbuf_done(&sb);
+}
+
+/*
  * Without the facts above (no /proc/mounts, /proc/net/route, or a disk they cannot follow,
  * such as a ZFS pool) say honestly which members could be one of them, by class: storage
  * (01), network (02), USB (0c03, USB boot disks). Devices the facts decided are left out.
@@ -316,9 +384,25 @@ static bool is_storage_or_usb(const struct pt_pci_dev *d)
 	       ((d->class >> 16) == 0x01 || (d->class >> 8) == 0x0c03);
 }
 
+/*
+ * A USB controller that is a function of a display device's slot is the card's own USB-C
+ * port (Turing GPUs: function 2): it is not counted as a possible boot disk's controller by
+ * class. The facts still judge it (guard.boot-disk) whenever they can follow the disk.
+ */
+static bool is_gpu_usb(const struct pt_host *h, size_t i)
+{
+	if ((h->devs[i].class >> 8) != 0x0c03)
+		return false;
+	for (size_t k = 0; k < h->ndevs; k++)
+		if (pt_pci_is_display(&h->devs[k]) &&
+		    pt_bdf_same_slot(&h->devs[k].bdf, &h->devs[i].bdf))
+			return true;
+	return false;
+}
+
 static bool could_hold_boot_disk(const struct pt_host *h, size_t i)
 {
-	return is_storage_or_usb(&h->devs[i]) && !is_boot_ctrl(h, i);
+	return is_storage_or_usb(&h->devs[i]) && !is_boot_ctrl(h, i) && !is_gpu_usb(h, i);
 }
 
 static bool could_be_uplink(const struct pt_host *h, size_t i)
@@ -362,12 +446,7 @@ static void maybe_needed(struct judge *j, const struct maybe *m)
 	struct pt_guard *g = NULL;
 
 	for (size_t i = 0; i < j->h->ndevs && !m->decided; i++) {
-		/*
-		 * The subject's own slot is left out (a GPU's USB-C controller holds no boot
-		 * disk), except the subject itself: --device may name a disk or network controller.
-		 */
-		if (!j->in_set[i] || !m->could(j->h, i) ||
-		    (i != j->idx && pt_bdf_same_slot(&j->h->devs[i].bdf, &j->h->devs[j->idx].bdf)))
+		if (!j->in_set[i] || !m->could(j->h, i))
 			continue;
 		if (!g && !(g = add(j, m->kind, PT_GUARD_NOTES)))
 			break;
@@ -430,6 +509,7 @@ int pt_guards_judge(const struct pt_host *h, size_t idx, struct pt_guards *ret)
 	console_gpu(&j);
 	boot_disk(&j);
 	uplink(&j);
+	chipset(&j);
 	maybe_storage(&j);
 	maybe_network(&j);
 	free(in_set);
@@ -465,6 +545,8 @@ const char *pt_guard_id(enum pt_guard_kind k)
 		return "guard.boot-disk";
 	case PT_GUARD_UPLINK:
 		return "guard.default-route-nic";
+	case PT_GUARD_CHIPSET:
+		return "guard.chipset";
 	case PT_GUARD_MAYBE_STORAGE:
 		return "guard.storage-in-set";
 	case PT_GUARD_MAYBE_NETWORK:

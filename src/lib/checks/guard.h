@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * The guard verdict: what leaves the host with a slot that the host needs. Computed once from the host model; `check` reports each guard
- * as a finding, `plan`, `apply` and `bind` refuse or note from the same verdict. Pure: the
- * host model in, the verdict out (it belongs with the other derived verdicts).
+ * The guard verdict: what leaves the host with a slot that the host needs. Computed once from the
+ * host model; `check` reports each guard as a finding, `plan`, `apply` and `bind` refuse or note
+ * from the same verdict. Pure: the host model in, the verdict out (it belongs with the other
+ * derived verdicts).
  */
 #pragma once
 
@@ -15,6 +16,7 @@ enum pt_guard_kind {
 	PT_GUARD_CONSOLE_GPU,	/* a boot_vga=1 device in the set */
 	PT_GUARD_BOOT_DISK,	/* the controller of /, /boot or /boot/efi in the set */
 	PT_GUARD_UPLINK,	/* the default-route NIC in the set */
+	PT_GUARD_CHIPSET,	/* the LPC/eSPI bridge, SMBus or PCH power management in the set */
 	PT_GUARD_MAYBE_STORAGE, /* storage or USB controllers the boot-disk facts leave open */
 	PT_GUARD_MAYBE_NETWORK, /* network controllers the default-route facts leave open */
 };
@@ -47,8 +49,9 @@ struct pt_guards {
 };
 
 /*
- * Judges what leaves the host with h->devs[idx] (pt_passthrough_set: every function of the
- * slot, every member of their IOMMU groups). 0 or -ENOMEM.
+ * Judges every device that leaves the host with h->devs[idx], whichever function of the slot
+ * it is (pt_passthrough_set: every function of the slot, every member of their IOMMU
+ * groups). 0 or -ENOMEM.
  */
 int pt_guards_judge(const struct pt_host *h, size_t idx, struct pt_guards *ret);
 void pt_guards_done(struct pt_guards *g);

@@ -162,7 +162,10 @@ int pt_plan_guards(const struct pt_host *h, size_t idx, struct pt_strv *refusals
 	return e;
 }
 
-/* The guards (checks/guard.c): boot disk, default-route NIC, console GPU refuse. */
+/*
+ * The guards (checks/guard.c): the boot disk, the default-route NIC, the console GPU and the
+ * chipset functions refuse unless --force; the rest are notes.
+ */
 static void guards(struct plan_ctx *c, size_t idx)
 {
 	plan_oom(c, pt_plan_guards(c->h, idx, &c->p->refusals, &c->p->notes));

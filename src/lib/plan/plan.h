@@ -54,8 +54,8 @@ struct pt_plan {
 int pt_plan_set(const struct pt_host *h, size_t idx, bool *in_set, size_t *devs, size_t *ndevs);
 /*
  * The guard verdict (checks/guard.h) for that set, as lines "message (finding ID)": what the
- * host needs (the boot disk's controller, the default-route NIC, the console GPU) to
- * refusals, what the facts leave open to notes. Returns 0 or -ENOMEM.
+ * host needs (the boot disk's controller, the default-route NIC, the console GPU, chipset
+ * functions) to refusals, what the facts leave open to notes. Returns 0 or -ENOMEM.
  */
 int pt_plan_guards(const struct pt_host *h, size_t idx, struct pt_strv *refusals,
 		   struct pt_strv *notes);
