@@ -264,26 +264,37 @@ struct guard_finding {
 
 /*
  * check exit 1 means "not ready": a fail only where passing the device certainly breaks the
- * host. The console GPU is a warning, whether it is the only display or another stays: a
- * headless host is a legitimate set-up, and `check` judges every display device by default,
- * the one the host keeps too; so `check` says it and plan, apply and bind refuse until
- * --force says the user means it. The chipset functions likewise: what the host loses
- * with them (TPM, sensors, watchdog) depends on the board.
+ * host or cannot work (a bridge, the host bridge). The console GPU is a warning, whether it
+ * is the only display or another stays: a headless host is a legitimate set-up, and `check`
+ * judges every display device by default, the one the host keeps too; so `check` says it
+ * and plan, apply and bind refuse until --force says the user means it. The chipset
+ * functions likewise: what the host loses with them (TPM, sensors, watchdog) depends on the
+ * board.
  */
 static struct guard_finding guard_finding(enum pt_guard_kind k)
 {
 	switch (k) {
+	case PT_GUARD_HOST_BRIDGE:
+		return (struct guard_finding){
+			"PCI class 0x0600: linux include/linux/pci_ids.h PCI_CLASS_BRIDGE_HOST",
+			PT_SEV_FAIL};
+	case PT_GUARD_BRIDGE:
+		return (struct guard_finding){
+			"linux drivers/vfio/pci/vfio_pci_core.c vfio_pci_core_register_device "
+			"(type-0 headers only); pve-common SysFSTools.pm "
+			"pci_dev_group_bind_to_vfio",
+			PT_SEV_FAIL};
 	case PT_GUARD_CONSOLE_GPU:
 		return (struct guard_finding){"linux drivers/pci/pci-sysfs.c boot_vga_show; "
 					      "drivers/vfio/pci/vfio_pci_core.c vfio_pci_vga_init",
 					      PT_SEV_WARN};
+	case PT_GUARD_BOOT_DISK:
+	case PT_GUARD_UPLINK:
+		return (struct guard_finding){"FACTS §5.3 guard list", PT_SEV_FAIL};
 	case PT_GUARD_CHIPSET:
 		return (struct guard_finding){
 			"linux drivers/mfd/lpc_ich.c; drivers/i2c/busses/i2c-i801.c i801_add_tco",
 			PT_SEV_WARN};
-	case PT_GUARD_BOOT_DISK:
-	case PT_GUARD_UPLINK:
-		return (struct guard_finding){"FACTS §5.3 guard list", PT_SEV_FAIL};
 	case PT_GUARD_MAYBE_STORAGE:
 	case PT_GUARD_MAYBE_NETWORK:
 		break;

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * The guard verdict (guard.h): what leaves the host with a slot that the host needs. Every
- * device of the set is judged, whichever function the request named: the slot's other
- * functions leave with it as surely as its group.
+ * The guard verdict (guard.h): what leaves the host with a slot that the host needs, and
+ * requests vfio-pci cannot take. Every device of the set is judged, whichever function the
+ * request named: the slot's other functions leave with it as surely as its group.
  */
 #include <errno.h>
 #include <limits.h>
@@ -139,6 +139,120 @@ static void put_label(struct judge *j, struct pt_strbuf *sb, size_t dev)
 static const char *text(const struct pt_strbuf *sb)
 {
 	return pt_strbuf_str(sb) ? pt_strbuf_str(sb) : "";
+}
+
+/* ---- what cannot go to vfio-pci at all ---- */
+
+/*
+ * The host bridge (class 0x0600) is the root complex's own function, between the CPU and
+ * memory and every PCI device: the host needs it and a VM has no use for it. The request is
+ * the slot, so a slot holding it is refused whichever function was named.
+ */
+static bool host_bridge(struct judge *j)
+{
+	const struct pt_host *h = j->h;
+
+	for (size_t i = 0; i < h->ndevs; i++) {
+		struct pt_guard *g;
+		char *label;
+
+		if (!pt_bdf_same_slot(&h->devs[i].bdf, &h->devs[j->idx].bdf) ||
+		    !pt_pci_is_host_bridge(&h->devs[i]))
+			continue;
+		g = add(j, PT_GUARD_HOST_BRIDGE, PT_GUARD_BLOCKS);
+		label = pt_dev_label(&h->devs[i]);
+		message(j, g,
+			"%s%s%s, the root complex's own function between the CPU, memory and the "
+			"PCI devices: the host needs it and a VM cannot use it",
+			i == j->idx ? "" : "its slot holds the host bridge ",
+			label ? label : h->devs[i].slot, i == j->idx ? " is the host bridge" : "");
+		hint(j, g,
+		     "name the device you mean to pass: passthru list shows every device and "
+		     "its IOMMU group");
+		class_evidence(j, g, i);
+		name_dev(j, g, i);
+		free(label);
+		return true;
+	}
+	return false;
+}
+
+/* "01:00": the slot as the user types it; the domain only when it is not 0. */
+static void typed_slot(const struct pt_bdf *b, char buf[32])
+{
+	if (b->domain)
+		snprintf(buf, 32, "%04x:%02x:%02x", b->domain, b->bus, b->dev);
+	else
+		snprintf(buf, 32, "%02x:%02x", b->bus, b->dev);
+}
+
+static bool is_below(const struct pt_pci_dev *d, const struct pt_bdf *bridge)
+{
+	for (size_t k = 0; k < d->nupstream; k++)
+		if (pt_bdf_cmp(&d->upstream[k], bridge) == 0)
+			return true;
+	return false;
+}
+
+/* The endpoints below the bridge (any depth), named in g and their slots in g->below. */
+static void devices_below(struct judge *j, struct pt_guard *g, const struct pt_pci_dev *bridge,
+			  struct pt_strbuf *labels)
+{
+	for (size_t i = 0; i < j->h->ndevs && g; i++) {
+		const struct pt_pci_dev *d = &j->h->devs[i];
+		char slot[32];
+
+		if (d->is_bridge || !is_below(d, &bridge->bdf))
+			continue;
+		name_dev(j, g, i);
+		put_label(j, labels, i);
+		typed_slot(&d->bdf, slot);
+		if (!pt_strv_contains(&g->below, slot))
+			oom_if(j, pt_strv_push(&g->below, slot));
+	}
+}
+
+/*
+ * A bridge or port (a pci_bus/ directory, or class 0x0604/0x0609) stays with the host: Proxmox
+ * skips such group members (pve-common SysFSTools.pm pci_dev_group_bind_to_vfio) and vfio-pci
+ * refuses any device whose header is not type 0 (linux drivers/vfio/pci/vfio_pci_core.c
+ * vfio_pci_core_register_device; before 5.15 vfio_pci.c vfio_pci_probe). Naming one is
+ * almost always meant as the card below it: say which that is.
+ */
+static bool bridge(struct judge *j)
+{
+	const struct pt_pci_dev *d = &j->h->devs[j->idx];
+	struct pt_strbuf labels = {0};
+	struct pt_guard *g;
+	char *label;
+
+	if (!d->is_bridge)
+		return false;
+	g = add(j, PT_GUARD_BRIDGE, PT_GUARD_BLOCKS);
+	devices_below(j, g, d, &labels);
+	label = pt_dev_label(d);
+	message(j, g,
+		"%s is a bridge or port: it stays with the host, and vfio-pci takes only devices "
+		"with a type-0 (endpoint) header; %s%s",
+		label ? label : d->slot, labels.len ? "below it: " : "no device is below it",
+		text(&labels));
+	if (g && g->below.n) {
+		char *slots = pt_strv_join(&g->below, ", ");
+
+		hint(j, g, "name the slot of the device below it: %s (passthru plan %s)",
+		     slots ? slots : "", g->below.v[0]);
+		free(slots);
+	} else {
+		hint(j, g, "name the device you mean to pass: passthru list shows every device");
+	}
+	if (d->have & PT_PCI_HAVE_CLASS)
+		class_evidence(j, g, j->idx);
+	if (!(d->have & PT_PCI_HAVE_CLASS) ||
+	    ((d->class >> 8) != 0x0604 && (d->class >> 8) != 0x0609))
+		attr_evidence(j, g, j->idx, "pci_bus", "present (a directory)");
+	free(label);
+	pt_strbuf_done(&labels);
+	return true;
 }
 
 /* ---- what the host needs ---- */
@@ -506,12 +620,14 @@ int pt_guards_judge(const struct pt_host *h, size_t idx, struct pt_guards *ret)
 	if (!in_set)
 		return -ENOMEM;
 	pt_passthrough_set(h, idx, in_set);
-	console_gpu(&j);
-	boot_disk(&j);
-	uplink(&j);
-	chipset(&j);
-	maybe_storage(&j);
-	maybe_network(&j);
+	if (!bridge(&j) && !host_bridge(&j)) {
+		console_gpu(&j);
+		boot_disk(&j);
+		uplink(&j);
+		chipset(&j);
+		maybe_storage(&j);
+		maybe_network(&j);
+	}
 	free(in_set);
 	if (j.err < 0)
 		pt_guards_done(ret);
@@ -531,6 +647,7 @@ void pt_guards_done(struct pt_guards *g)
 		free(v->devs);
 		free(v->message);
 		free(v->hint);
+		pt_strv_done(&v->below);
 	}
 	free(g->v);
 	*g = (struct pt_guards){0};
@@ -539,6 +656,10 @@ void pt_guards_done(struct pt_guards *g)
 const char *pt_guard_id(enum pt_guard_kind k)
 {
 	switch (k) {
+	case PT_GUARD_HOST_BRIDGE:
+		return "device.host-bridge";
+	case PT_GUARD_BRIDGE:
+		return "device.bridge";
 	case PT_GUARD_CONSOLE_GPU:
 		return "guard.console-gpu";
 	case PT_GUARD_BOOT_DISK:

@@ -307,3 +307,6 @@ const struct pt_iommu_group *pt_host_find_group(const struct pt_host *h, int id)
 
 /* Class helpers (FACTS §1.1: 0x03xx display, 0x0604 PCI bridge). */
 bool pt_pci_is_display(const struct pt_pci_dev *d);
+/* Class 0x0600: the host bridge, the root complex's own function (linux include/linux/pci_ids.h).
+ */
+bool pt_pci_is_host_bridge(const struct pt_pci_dev *d);

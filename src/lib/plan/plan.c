@@ -146,30 +146,70 @@ static int devices(struct plan_ctx *c, size_t idx)
 	return pt_plan_set(h, idx, c->in_set, c->p->devs, &c->p->ndevs);
 }
 
-int pt_plan_guards(const struct pt_host *h, size_t idx, struct pt_strv *refusals,
-		   struct pt_strv *notes)
+/* "; did you mean `passthru plan 01:00`?": the slots below a bridge the request named. */
+static int suggestion(const struct pt_guard *g, const char *cmd, struct pt_strbuf *sb)
 {
-	struct pt_guards gs;
-	int e = pt_guards_judge(h, idx, &gs);
+	int e = 0;
 
-	if (e < 0)
-		return e;
-	for (size_t i = 0; i < gs.n && e >= 0; i++)
-		e = pt_strv_pushf(gs.v[i].weight == PT_GUARD_REFUSES ? refusals : notes, "%s (%s)",
-				  gs.v[i].message ? gs.v[i].message : "",
-				  pt_guard_id(gs.v[i].kind));
-	pt_guards_done(&gs);
+	for (size_t k = 0; k < g->below.n && e >= 0; k++)
+		e = pt_strbuf_printf(sb, "%s`passthru %s %s`", k ? " or " : "; did you mean ", cmd,
+				     g->below.v[k]);
+	if (e >= 0 && g->below.n)
+		e = pt_strbuf_putc(sb, '?');
 	return e;
 }
 
+static int push_guard(const struct pt_guard *g, const char *cmd, struct pt_strv *to)
+{
+	struct pt_strbuf sb = {0};
+	int e = suggestion(g, cmd, &sb);
+
+	if (e >= 0)
+		e = pt_strv_pushf(to, "%s (%s)%s", g->message ? g->message : "",
+				  pt_guard_id(g->kind),
+				  pt_strbuf_str(&sb) ? pt_strbuf_str(&sb) : "");
+	pt_strbuf_done(&sb);
+	return e;
+}
+
+int pt_plan_guards(const struct pt_host *h, size_t idx, const char *cmd, struct pt_strv *blockers,
+		   struct pt_strv *refusals, struct pt_strv *notes)
+{
+	struct pt_guards gs;
+	int e = pt_guards_judge(h, idx, &gs);
+	bool blocked = false;
+
+	if (e < 0)
+		return e;
+	for (size_t i = 0; i < gs.n && e >= 0; i++) {
+		const struct pt_guard *g = &gs.v[i];
+
+		blocked |= g->weight == PT_GUARD_BLOCKS;
+		e = push_guard(g, cmd,
+			       g->weight == PT_GUARD_BLOCKS    ? blockers
+			       : g->weight == PT_GUARD_REFUSES ? refusals
+							       : notes);
+	}
+	pt_guards_done(&gs);
+	return e < 0 ? e : blocked;
+}
+
 /*
- * The guards (checks/guard.c): the boot disk, the default-route NIC, the console GPU and the
- * chipset functions refuse unless --force; the rest are notes.
+ * The guards (checks/guard.c): a request vfio-pci cannot take is refused whatever the
+ * options; the boot disk, the default-route NIC, the console GPU and the chipset functions
+ * unless --force; the rest are notes. An empty set is refused too: nothing would go to
+ * vfio-pci, yet the plan would still load the VFIO modules and rebuild the initramfs.
  */
 static void guards(struct plan_ctx *c, size_t idx)
 {
-	plan_oom(c, pt_plan_guards(c->h, idx, &c->p->refusals, &c->p->notes));
-	c->p->refused = c->p->refusals.n > 0 && !c->req->override_guards;
+	struct pt_plan *p = c->p;
+	int e = pt_plan_guards(c->h, idx, "plan", &p->blockers, &p->refusals, &p->notes);
+
+	plan_oom(c, e);
+	if (e == 0 && p->ndevs == 0)
+		plan_note(c, &p->blockers, "no device of %s would go to vfio-pci: nothing to plan",
+			  c->h->devs[idx].slot);
+	p->refused = p->blockers.n > 0 || (p->refusals.n > 0 && !c->req->override_guards);
 }
 
 int pt_plan_build(const struct pt_host *h, const struct pt_plan_request *req, struct pt_plan *ret)
@@ -185,6 +225,10 @@ int pt_plan_build(const struct pt_host *h, const struct pt_plan_request *req, st
 	if ((e = devices(&c, (size_t)idx)) < 0)
 		goto fail;
 	guards(&c, (size_t)idx);
+	if (ret->blockers.n) {
+		e = c.err;
+		goto fail;
+	}
 	plan_iommu_tokens(&c, &t);
 	plan_binding(&c, &t);
 	plan_override_script(&c);
@@ -235,5 +279,6 @@ void pt_plan_done(struct pt_plan *p)
 	free(p->reasons);
 	pt_strv_done(&p->notes);
 	pt_strv_done(&p->refusals);
+	pt_strv_done(&p->blockers);
 	*p = (struct pt_plan){0};
 }

@@ -43,7 +43,12 @@ struct pt_plan {
 	size_t nreasons;
 	struct pt_strv notes;	 /* what the user must know: conflicts, what the plan leaves */
 	struct pt_strv refusals; /* guards: the set holds something the host needs */
-	bool refused;		 /* refusals and not overridden */
+	/*
+	 * The request cannot go to vfio-pci at all (a bridge or port, the host bridge, an empty
+	 * set): no option overrides it, and the plan holds nothing else.
+	 */
+	struct pt_strv blockers;
+	bool refused; /* blockers, or refusals not overridden */
 };
 
 /*
@@ -53,12 +58,13 @@ struct pt_plan {
  */
 int pt_plan_set(const struct pt_host *h, size_t idx, bool *in_set, size_t *devs, size_t *ndevs);
 /*
- * The guard verdict (checks/guard.h) for that set, as lines "message (finding ID)": what the
- * host needs (the boot disk's controller, the default-route NIC, the console GPU, chipset
- * functions) to refusals, what the facts leave open to notes. Returns 0 or -ENOMEM.
+ * The guard verdict (checks/guard.h) for the request, as lines "message (finding ID)": what
+ * vfio-pci cannot take to blockers (with "did you mean `passthru CMD 01:00`?" for a bridge),
+ * what the host needs to refusals (--force overrides), what the facts leave open to notes.
+ * Returns 1 when blocked, 0, or -ENOMEM.
  */
-int pt_plan_guards(const struct pt_host *h, size_t idx, struct pt_strv *refusals,
-		   struct pt_strv *notes);
+int pt_plan_guards(const struct pt_host *h, size_t idx, const char *cmd, struct pt_strv *blockers,
+		   struct pt_strv *refusals, struct pt_strv *notes);
 
 /*
  * The lines of passthru's init-top script (PT_PLAN_INITRAMFS_SCRIPT) in the exact form the
