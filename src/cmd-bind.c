@@ -124,6 +124,12 @@ static void print_steps(const struct pt_host *h, const struct pt_bind_plan *p)
 
 static void print_plan(const struct pt_host *h, const struct pt_bind_plan *p)
 {
+	if (p->slot_blocked) {
+		puts("Cannot bind (no option overrides this):");
+		for (size_t i = 0; i < p->blockers.n; i++)
+			printf("  - %s\n", p->blockers.v[i]);
+		return;
+	}
 	print_steps(h, p);
 	print_list("Notes", &p->notes);
 	if (!p->ntodo)
@@ -346,6 +352,8 @@ static int run(struct pt_cli *cli, struct pt_root *root, const struct pt_host *h
 	bool bind = p->op == PT_BIND_BIND;
 
 	print_plan(h, p);
+	if (p->slot_blocked)
+		return PT_EXIT_FINDINGS;
 	if (!p->ntodo) {
 		printf("\nnothing to do: %s\n", bind ? "every device of the slot is on vfio-pci"
 						     : "no device of the slot is on vfio-pci");

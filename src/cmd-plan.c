@@ -25,10 +25,11 @@ static void help(void)
 	fputs(pt_cli_plan_options_help, stdout);
 	fputs("  -h, --help         show this help\n"
 	      "\n"
-	      "Exit status: 0 a plan, 1 refused (the set holds the boot disk's controller, the\n"
-	      "default-route NIC or the only console GPU) or unanswered (the plan needs the\n"
-	      "boot path and the host does not show it: --boot-path), 2 usage or operational\n"
-	      "error.\n",
+	      "Exit status: 0 a plan, 1 refused (SLOT is a bridge or the host bridge, which\n"
+	      "nothing overrides; or the set holds the boot disk's controller, the\n"
+	      "default-route NIC, the host's console GPU or chipset functions, which --force\n"
+	      "overrides) or unanswered (the plan needs the boot path and the host does not\n"
+	      "show it: --boot-path), 2 usage or operational error.\n",
 	      stdout);
 }
 
@@ -63,6 +64,12 @@ int pt_cli_print_plan(const struct pt_host *h, const struct pt_plan *p, FILE *ou
 	struct pt_strbuf sb = {0};
 	int e;
 
+	if (p->blockers.n) {
+		fputs("Refused (no option overrides this):\n", out);
+		for (size_t i = 0; i < p->blockers.n; i++)
+			fprintf(out, "  - %s\n", p->blockers.v[i]);
+		return 0;
+	}
 	fputs("Devices for vfio-pci:\n", out);
 	for (size_t i = 0; i < p->ndevs; i++) {
 		const struct pt_pci_dev *d = &h->devs[p->devs[i]];
@@ -165,6 +172,7 @@ static int print_json(const struct pt_host *h, const struct pt_plan *p, FILE *ou
 	json_object_object_add(doc, "reasons", a);
 	json_object_object_add(doc, "notes", strv_json(&p->notes));
 	json_object_object_add(doc, "refusals", strv_json(&p->refusals));
+	json_object_object_add(doc, "blockers", strv_json(&p->blockers));
 	json_object_object_add(doc, "refused", json_object_new_boolean(p->refused));
 	json_object_object_add(doc, "questions", strv_json(&p->questions));
 	e = pt_json_print(doc, out);

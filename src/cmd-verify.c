@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "checks/device.h"
+#include "checks/guard.h"
 #include "checks/host.h"
 #include "checks/iommu-state.h"
 #include "cli.h"
@@ -51,6 +52,21 @@ static void verify_iommu(const struct pt_host *h, struct tally *t)
 	else
 		item(t, "FAIL", "the IOMMU is not active: %s", v.reason);
 	pt_iommu_verdict_done(&v);
+}
+
+/* A bridge, a port or the host bridge never goes to vfio-pci: nothing to verify (guard.h). */
+static int verify_passable(const struct pt_host *h, size_t idx, struct tally *t)
+{
+	struct pt_guards gs;
+	int e = pt_guards_judge(h, idx, &gs);
+
+	if (e < 0)
+		return e;
+	for (size_t i = 0; i < gs.n; i++)
+		if (gs.v[i].weight == PT_GUARD_BLOCKS)
+			item(t, "FAIL", "%s (%s)", gs.v[i].message, pt_guard_id(gs.v[i].kind));
+	pt_guards_done(&gs);
+	return 0;
 }
 
 /*
@@ -230,7 +246,7 @@ static int verify(struct pt_root *root, const struct pt_host *h, size_t idx)
 		return -ENOMEM;
 	}
 	verify_iommu(h, &t);
-	if (verify_cmdline(h, &t) < 0) {
+	if (verify_passable(h, idx, &t) < 0 || verify_cmdline(h, &t) < 0) {
 		free(in_set);
 		return -ENOMEM;
 	}

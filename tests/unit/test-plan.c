@@ -547,7 +547,7 @@ static void test_build_sdboot_no_root(void **state)
 	unload(&l);
 }
 
-/* The guards: the boot disk and the default-route NIC in the group. */
+/* The guards: the boot display, the boot disk and the default-route NIC in the group. */
 static void test_build_refused(void **state)
 {
 	struct loaded l;
@@ -555,9 +555,11 @@ static void test_build_refused(void **state)
 	load(&l, "pve-host");
 	build(&l, "04:00.0", false, false);
 	assert_true(l.p.refused);
-	assert_int_equal(l.p.refusals.n, 2);
-	assert_non_null(strstr(l.p.refusals.v[0], "guard.boot-disk"));
-	assert_non_null(strstr(l.p.refusals.v[1], "guard.default-route-nic"));
+	assert_int_equal(l.p.refusals.n, 3);
+	assert_non_null(strstr(l.p.refusals.v[0], "(guard.console-gpu)"));
+	assert_non_null(strstr(l.p.refusals.v[1], "(guard.boot-disk)"));
+	assert_non_null(strstr(l.p.refusals.v[2], "(guard.default-route-nic)"));
+	assert_int_equal(l.p.blockers.n, 0);
 	/* The plan is still computed (shown), the whole group in it. */
 	assert_int_equal(l.p.ndevs, 4);
 	unload(&l);
@@ -565,8 +567,26 @@ static void test_build_refused(void **state)
 	load(&l, "pve-host");
 	build(&l, "04:00.0", false, true);
 	assert_false(l.p.refused);
-	assert_int_equal(l.p.refusals.n, 2);
+	assert_int_equal(l.p.refusals.n, 3);
 	unload(&l);
+}
+
+/* A port or the host bridge: refused even with --force, and nothing planned. */
+static void test_build_blocked(void **state)
+{
+	const char *slots[] = {"00:01.0", "00:00.0"};
+
+	for (size_t k = 0; k < 2; k++) {
+		struct loaded l;
+
+		load(&l, "guide-host");
+		build(&l, slots[k], false, true);
+		assert_true(l.p.refused);
+		assert_int_equal(l.p.blockers.n, 1);
+		assert_int_equal(l.p.txn.n, 0);
+		assert_int_equal(l.p.txn.ncmds, 0);
+		unload(&l);
+	}
 }
 
 static void test_build_no_such_slot(void **state)
@@ -598,6 +618,7 @@ int main(void)
 		cmocka_unit_test(test_build_sdboot_unclosed),
 		cmocka_unit_test(test_build_sdboot_no_root),
 		cmocka_unit_test(test_build_refused),
+		cmocka_unit_test(test_build_blocked),
 		cmocka_unit_test(test_build_no_such_slot),
 	};
 

@@ -54,6 +54,9 @@ int pt_check_dev_binding(const struct pt_dev_ctx *c)
 	struct pt_strbuf mods = {0};
 	struct pt_finding *f;
 
+	/* Bridges and the host bridge never go to vfio-pci: device.bridge says so, not this. */
+	if (d->is_bridge || pt_pci_is_host_bridge(d))
+		return 0;
 	describe_modules(d, &mods);
 	if (!(d->have & PT_PCI_HAVE_DRIVER)) {
 		f = pt_findings_add(c->out, PT_AREA_DEVICE, "bind.unknown", PT_SEV_INFO, d,

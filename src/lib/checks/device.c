@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Per-device checks: subjects, the passthrough set, group isolation and the critical guard. */
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "checks/device.h"
+#include "checks/guard.h"
 #include "checks/iommu-state.h"
 #include "util/strbuf.h"
 
@@ -287,253 +287,78 @@ int pt_check_dev_group(const struct pt_dev_ctx *c)
 	return 0;
 }
 
-/* ---- critical-device guard (FACTS §5.3 guard list) ---- */
+/* ---- the guards (checks/guard.c): the verdict plan and bind act on, as findings ---- */
 
-/* Another display device stays with the host: it can be the console instead. */
-static bool host_keeps_a_display(const struct pt_host *h, const bool *in_set)
-{
-	for (size_t i = 0; i < h->ndevs; i++)
-		if (!in_set[i] && pt_pci_is_display(&h->devs[i]))
-			return true;
-	return false;
-}
-
-static void guard_console(const struct pt_dev_ctx *c, const bool *in_set)
-{
-	for (size_t i = 0; i < c->h->ndevs; i++) {
-		const struct pt_pci_dev *m = &c->h->devs[i];
-		struct pt_finding *f;
-		char *path, *label;
-
-		/* The host console GPU is the boot_vga=1 device (FACTS §4.4). */
-		if (!in_set[i] || m->boot_vga != PT_YES || host_keeps_a_display(c->h, in_set))
-			continue;
-		f = pt_findings_add(c->out, PT_AREA_DEVICE, "guard.console-gpu", PT_SEV_WARN, c->d,
-				    "FACTS §4.4, §5.3 guard list");
-		label = pt_dev_label(m);
-		pt_finding_message(c->out, f,
-				   "passing it takes the host's only console GPU %s: the host "
-				   "has no display left",
-				   label ? label : m->slot);
-		pt_finding_hint(c->out, f,
-				"make sure the host is reachable without a screen (SSH, web UI) "
-				"or keep another GPU (an iGPU enabled in the firmware) for it");
-		path = pt_dev_attr_path(m, "boot_vga");
-		pt_finding_evidence(c->out, f, path, "1");
-		if (i != c->idx)
-			pt_finding_device(c->out, f, i);
-		free(path);
-		free(label);
-	}
-}
-
-/* Whether devs[i] is the controller of a boot disk / a default-route NIC (facts decide). */
-static bool is_boot_ctrl(const struct pt_host *h, size_t i)
-{
-	for (size_t k = 0; k < h->nboot_disks; k++)
-		if (h->boot_disks[k].has_ctrl &&
-		    pt_bdf_cmp(&h->boot_disks[k].ctrl, &h->devs[i].bdf) == 0)
-			return true;
-	return false;
-}
-
-static bool is_uplink(const struct pt_host *h, size_t i)
-{
-	for (size_t k = 0; k < h->nuplinks; k++)
-		if (h->uplinks[k].has_dev && pt_bdf_cmp(&h->uplinks[k].dev, &h->devs[i].bdf) == 0)
-			return true;
-	return false;
-}
-
-/* guard.boot-disk: a member of the set is the controller of the disk with /, /boot, /boot/efi. */
-static void guard_boot_disk(const struct pt_dev_ctx *c, const bool *in_set)
-{
-	const struct pt_host *h = c->h;
-
-	for (size_t i = 0; i < h->ndevs; i++) {
-		struct pt_strbuf sb = {0};
-		struct pt_finding *f;
-		char *label;
-
-		if (!in_set[i] || !is_boot_ctrl(h, i))
-			continue;
-		f = pt_findings_add(c->out, PT_AREA_DEVICE, "guard.boot-disk", PT_SEV_FAIL, c->d,
-				    "FACTS §5.3 guard list");
-		for (size_t k = 0; k < h->nboot_disks; k++) {
-			const struct pt_boot_disk *b = &h->boot_disks[k];
-			char path[PATH_MAX], value[PATH_MAX + 64];
-
-			if (!b->has_ctrl || pt_bdf_cmp(&b->ctrl, &h->devs[i].bdf) != 0)
-				continue;
-			pt_strbuf_printf(&sb, "%s%s (%s", sb.len ? ", " : "", b->mount, b->source);
-			if (!streq(b->source + (startswith(b->source, "/dev/") ? 5 : 0), b->block))
-				pt_strbuf_printf(&sb, " on %s", b->block);
-			pt_strbuf_putc(&sb, ')');
-			snprintf(value, sizeof(value), "%s %s %s", b->source, b->mount, b->fstype);
-			pt_finding_evidence(c->out, f, "/proc/mounts", value);
-			snprintf(path, sizeof(path), "/sys/class/block/%s", b->block);
-			pt_finding_evidence(c->out, f, path, b->sys_path);
-		}
-		label = pt_dev_label(&h->devs[i]);
-		pt_finding_message(c->out, f,
-				   "passing it takes the host's boot disk: %s is the controller of "
-				   "%s",
-				   label ? label : h->devs[i].slot, pt_strbuf_str(&sb));
-		pt_finding_hint(
-			c->out, f,
-			"move the host's system disk to a controller outside the set (another "
-			"M.2/SATA port, often on the CPU's lanes), or pass another slot");
-		if (i != c->idx)
-			pt_finding_device(c->out, f, i);
-		free(label);
-		pt_strbuf_done(&sb);
-	}
-}
-
-/* guard.default-route-nic: a member of the set carries the host's default route. */
-static void guard_uplink(const struct pt_dev_ctx *c, const bool *in_set)
-{
-	const struct pt_host *h = c->h;
-
-	for (size_t i = 0; i < h->ndevs; i++) {
-		struct pt_strbuf sb = {0};
-		struct pt_finding *f;
-		char *label;
-
-		if (!in_set[i] || !is_uplink(h, i))
-			continue;
-		f = pt_findings_add(c->out, PT_AREA_DEVICE, "guard.default-route-nic", PT_SEV_FAIL,
-				    c->d, "FACTS §5.3 guard list");
-		for (size_t k = 0; k < h->nuplinks; k++) {
-			const struct pt_uplink *u = &h->uplinks[k];
-			char path[PATH_MAX];
-
-			if (!u->has_dev || pt_bdf_cmp(&u->dev, &h->devs[i].bdf) != 0)
-				continue;
-			if (streq(u->iface, u->route_iface))
-				pt_strbuf_printf(&sb, "%s%s", sb.len ? ", " : "", u->iface);
-			else
-				pt_strbuf_printf(&sb, "%s%s (under %s)", sb.len ? ", " : "",
-						 u->iface, u->route_iface);
-			snprintf(path, sizeof(path), "/sys/class/net/%s", u->iface);
-			pt_finding_evidence(c->out, f, "/proc/net/route", u->route_iface);
-			pt_finding_evidence(c->out, f, path, u->sys_path);
-		}
-		label = pt_dev_label(&h->devs[i]);
-		pt_finding_message(
-			c->out, f,
-			"passing it cuts the host off the network: %s carries the default "
-			"route as %s",
-			label ? label : h->devs[i].slot, pt_strbuf_str(&sb));
-		pt_finding_hint(
-			c->out, f,
-			"give the host another NIC outside the set (a USB NIC on a controller "
-			"that stays, or another slot) and move the default route there first");
-		if (i != c->idx)
-			pt_finding_device(c->out, f, i);
-		free(label);
-		pt_strbuf_done(&sb);
-	}
-}
+struct guard_finding {
+	const char *fact;
+	enum pt_severity severity;
+};
 
 /*
- * Without the facts above (no /proc/mounts, /proc/net/route, or a disk they cannot follow,
- * such as a ZFS pool) say honestly which members could be one of them, by class: storage
- * (01), network (02), USB (0c03, USB boot disks). Devices the facts decided are left out.
+ * check exit 1 means "not ready": a fail only where passing the device certainly breaks the
+ * host or cannot work (a bridge, the host bridge). The console GPU is a warning, whether it
+ * is the only display or another stays: a headless host is a legitimate set-up, and `check`
+ * judges every display device by default, the one the host keeps too; so `check` says it
+ * and plan, apply and bind refuse until --force says the user means it. The chipset
+ * functions likewise: what the host loses with them (TPM, sensors, watchdog) depends on the
+ * board.
  */
-static bool could_hold_boot_disk(const struct pt_pci_dev *d)
+static struct guard_finding guard_finding(enum pt_guard_kind k)
 {
-	return (d->have & PT_PCI_HAVE_CLASS) &&
-	       ((d->class >> 16) == 0x01 || (d->class >> 8) == 0x0c03);
-}
-
-static bool could_be_uplink(const struct pt_pci_dev *d)
-{
-	return (d->have & PT_PCI_HAVE_CLASS) && (d->class >> 16) == 0x02;
-}
-
-/* Why the facts could not decide: the first reason, or NULL when there were no facts. */
-static const char *boot_disk_unknown(const struct pt_host *h)
-{
-	for (size_t k = 0; k < h->nboot_disks; k++)
-		if (h->boot_disks[k].unknown)
-			return h->boot_disks[k].unknown;
-	return NULL;
-}
-
-static const char *uplink_unknown(const struct pt_host *h)
-{
-	if (h->routes_known && !h->routes_have_default)
-		return "/proc/net/route has no IPv4 default route";
-	for (size_t k = 0; k < h->nuplinks; k++)
-		if (h->uplinks[k].unknown)
-			return h->uplinks[k].unknown;
-	return NULL;
-}
-
-static void guard_by_class(const struct pt_dev_ctx *c, const bool *in_set, const char *id,
-			   bool (*match)(const struct pt_pci_dev *),
-			   bool (*raised)(const struct pt_host *, size_t), bool decided,
-			   const char *unknown, const char *what, const char *hint)
-{
-	bool *hit = calloc(c->h->ndevs ? c->h->ndevs : 1, sizeof(*hit));
-	struct pt_strbuf sb = {0};
-	struct pt_finding *f;
-
-	if (!hit) {
-		c->out->oom = true;
-		return;
+	switch (k) {
+	case PT_GUARD_HOST_BRIDGE:
+		return (struct guard_finding){
+			"PCI class 0x0600: linux include/linux/pci_ids.h PCI_CLASS_BRIDGE_HOST",
+			PT_SEV_FAIL};
+	case PT_GUARD_BRIDGE:
+		return (struct guard_finding){
+			"linux drivers/vfio/pci/vfio_pci_core.c vfio_pci_core_register_device "
+			"(type-0 headers only); pve-common SysFSTools.pm "
+			"pci_dev_group_bind_to_vfio",
+			PT_SEV_FAIL};
+	case PT_GUARD_CONSOLE_GPU:
+		return (struct guard_finding){"linux drivers/pci/pci-sysfs.c boot_vga_show; "
+					      "drivers/vfio/pci/vfio_pci_core.c vfio_pci_vga_init",
+					      PT_SEV_WARN};
+	case PT_GUARD_BOOT_DISK:
+	case PT_GUARD_UPLINK:
+		return (struct guard_finding){"FACTS §5.3 guard list", PT_SEV_FAIL};
+	case PT_GUARD_CHIPSET:
+		return (struct guard_finding){
+			"linux drivers/mfd/lpc_ich.c; drivers/i2c/busses/i2c-i801.c i801_add_tco",
+			PT_SEV_WARN};
+	case PT_GUARD_MAYBE_STORAGE:
+	case PT_GUARD_MAYBE_NETWORK:
+		break;
 	}
-	/*
-	 * The subject's own slot is left out (a GPU's USB-C controller holds no boot disk),
-	 * except the subject itself: --device may name a disk or network controller.
-	 */
-	for (size_t i = 0; i < c->h->ndevs && !decided; i++)
-		hit[i] = in_set[i] && match(&c->h->devs[i]) && !raised(c->h, i) &&
-			 (i == c->idx || !pt_bdf_same_slot(&c->h->devs[i].bdf, &c->d->bdf));
-	if (any(hit, c->h->ndevs)) {
-		f = pt_findings_add(c->out, PT_AREA_DEVICE, id, PT_SEV_WARN, c->d,
-				    "FACTS §5.3 guard list");
-		join_labels(c->h, hit, &sb);
-		if (unknown)
-			pt_finding_message(c->out, f,
-					   "the devices passed with it include %s %s; whether the "
-					   "host needs it is unknown: %s",
-					   what, pt_strbuf_str(&sb), unknown);
-		else
-			pt_finding_message(
-				c->out, f, "the devices passed with it include %s %s; %s", what,
-				pt_strbuf_str(&sb),
-				"passthru does not yet determine whether the host needs it");
-		pt_finding_hint(c->out, f, "%s", hint);
-		for (size_t i = 0; i < c->h->ndevs; i++)
-			if (hit[i])
-				pt_finding_device(c->out, f, i);
-	}
-	pt_strbuf_done(&sb);
-	free(hit);
+	return (struct guard_finding){"FACTS §5.3 guard list", PT_SEV_WARN};
+}
+
+static void report_guard(const struct pt_dev_ctx *c, const struct pt_guard *g)
+{
+	struct guard_finding gf = guard_finding(g->kind);
+	struct pt_finding *f = pt_findings_add(c->out, PT_AREA_DEVICE, pt_guard_id(g->kind),
+					       gf.severity, c->d, gf.fact);
+
+	pt_finding_message(c->out, f, "%s", g->message ? g->message : "");
+	if (g->hint)
+		pt_finding_hint(c->out, f, "%s", g->hint);
+	for (size_t k = 0; k < g->nevidence; k++)
+		pt_finding_evidence(c->out, f, g->evidence[k].path, g->evidence[k].value);
+	for (size_t k = 0; k < g->ndevs; k++)
+		if (g->devs[k] != c->idx)
+			pt_finding_device(c->out, f, g->devs[k]);
 }
 
 int pt_check_dev_guard(const struct pt_dev_ctx *c)
 {
-	bool *in_set = calloc(c->h->ndevs ? c->h->ndevs : 1, sizeof(*in_set));
+	struct pt_guards gs;
+	int e = pt_guards_judge(c->h, c->idx, &gs);
 
-	if (!in_set)
-		return -ENOMEM;
-	pt_passthrough_set(c->h, c->idx, in_set);
-	guard_console(c, in_set);
-	guard_boot_disk(c, in_set);
-	guard_uplink(c, in_set);
-	guard_by_class(c, in_set, "guard.storage-in-set", could_hold_boot_disk, is_boot_ctrl,
-		       pt_host_boot_disks_decided(c->h), boot_disk_unknown(c->h),
-		       "storage or USB controller",
-		       "check that the root file system and swap are not behind it "
-		       "(findmnt /; lsblk -o NAME,TRAN,HCTL): passing it would take the "
-		       "host's disk");
-	guard_by_class(c, in_set, "guard.network-in-set", could_be_uplink, is_uplink,
-		       pt_host_uplinks_decided(c->h), uplink_unknown(c->h), "network controller",
-		       "check that the host's default route does not use it (ip route show "
-		       "default): passing it would cut the host off the network");
-	free(in_set);
+	if (e < 0)
+		return e;
+	for (size_t i = 0; i < gs.n; i++)
+		report_guard(c, &gs.v[i]);
+	pt_guards_done(&gs);
 	return 0;
 }

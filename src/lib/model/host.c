@@ -191,6 +191,11 @@ bool pt_pci_is_intel_igpu(const struct pt_pci_dev *d)
 	       pt_pci_on_root_bus(d);
 }
 
+bool pt_pci_is_host_bridge(const struct pt_pci_dev *d)
+{
+	return (d->have & PT_PCI_HAVE_CLASS) && (d->class >> 8) == 0x0600;
+}
+
 const struct pt_raw_file *pt_host_raw_file(const struct pt_host *h, const char *path)
 {
 	for (size_t i = 0; i < h->nraw_files; i++)

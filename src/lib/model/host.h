@@ -320,3 +320,6 @@ bool pt_pci_on_root_bus(const struct pt_pci_dev *d);
  * class, vendor Intel, on a root bus; Thunderbolt/ExpressCard GPUs are below a port).
  */
 bool pt_pci_is_intel_igpu(const struct pt_pci_dev *d);
+/* Class 0x0600: the host bridge, the root complex's own function (linux include/linux/pci_ids.h).
+ */
+bool pt_pci_is_host_bridge(const struct pt_pci_dev *d);

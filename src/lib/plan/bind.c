@@ -430,12 +430,20 @@ int pt_bind_plan_build(const struct pt_host *h, const struct pt_bind_request *re
 	*ret_line = 0;
 	if (idx < 0)
 		return -ENODEV;
-	if ((e = load_state(h, ret, ret_line)) < 0 || (e = devices(&c, (size_t)idx)) < 0)
+	if ((e = load_state(h, ret, ret_line)) < 0)
 		goto out;
-	if (req->op == PT_BIND_BIND) {
-		oom_if(&c, pt_plan_guards(h, (size_t)idx, &ret->refusals, &ret->notes));
-		load_vfio(&c);
+	/* A request vfio-pci cannot take (a bridge, the host bridge) gets no steps at all. */
+	if (req->op == PT_BIND_BIND && (e = pt_plan_guards(h, (size_t)idx, "bind", &ret->blockers,
+							   &ret->refusals, &ret->notes)) != 0) {
+		ret->slot_blocked = e > 0;
+		ret->refused = true;
+		e = e > 0 ? 0 : e;
+		goto out;
 	}
+	if ((e = devices(&c, (size_t)idx)) < 0)
+		goto out;
+	if (req->op == PT_BIND_BIND)
+		load_vfio(&c);
 	ret->refused = ret->blockers.n > 0 || (ret->refusals.n > 0 && !req->override_guards);
 	e = c.err;
 out:

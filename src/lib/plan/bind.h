@@ -101,6 +101,7 @@ struct pt_bind_plan {
 	struct pt_strv notes;
 	struct pt_strv refusals; /* guards: the set holds what the host needs (--force) */
 	struct pt_strv blockers; /* vfio-pci would refuse the device: nothing overrides */
+	bool slot_blocked;	 /* the slot itself cannot go (a bridge): blockers say why */
 	bool refused;		 /* blockers, or refusals without --force */
 };
 

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "checks/device.h"
+#include "checks/guard.h"
 #include "plan/planner.h"
 #include "util/strbuf.h"
 
@@ -132,35 +133,70 @@ static int devices(struct plan_ctx *c, size_t idx)
 	return pt_plan_set(h, idx, c->in_set, c->p->devs, &c->p->ndevs);
 }
 
-int pt_plan_guards(const struct pt_host *h, size_t idx, struct pt_strv *refusals,
-		   struct pt_strv *notes)
+/* "; did you mean `passthru plan 01:00`?": the slots below a bridge the request named. */
+static int suggestion(const struct pt_guard *g, const char *cmd, struct pt_strbuf *sb)
 {
-	struct pt_check_opts o = {&h->devs[idx].bdf, 1};
-	struct pt_findings fl = {0};
-	struct pt_dev_ctx dc = {h, &o, idx, &h->devs[idx], &fl};
-	int e = pt_check_dev_guard(&dc);
+	int e = 0;
 
-	if (e >= 0 && fl.oom)
-		e = -ENOMEM;
-	for (size_t i = 0; i < fl.n && e >= 0; i++) {
-		const struct pt_finding *f = &fl.v[i];
-		bool hard = streq(f->id, "guard.boot-disk") ||
-			    streq(f->id, "guard.default-route-nic") ||
-			    streq(f->id, "guard.console-gpu");
-
-		if (f->severity == PT_SEV_PASS || !f->message)
-			continue;
-		e = pt_strv_pushf(hard ? refusals : notes, "%s (%s)", f->message, f->id);
-	}
-	pt_findings_done(&fl);
+	for (size_t k = 0; k < g->below.n && e >= 0; k++)
+		e = pt_strbuf_printf(sb, "%s`passthru %s %s`", k ? " or " : "; did you mean ", cmd,
+				     g->below.v[k]);
+	if (e >= 0 && g->below.n)
+		e = pt_strbuf_putc(sb, '?');
 	return e;
 }
 
-/* The guard of `check` (checks/device.c): boot disk, default-route NIC, only console GPU. */
+static int push_guard(const struct pt_guard *g, const char *cmd, struct pt_strv *to)
+{
+	struct pt_strbuf sb = {0};
+	int e = suggestion(g, cmd, &sb);
+
+	if (e >= 0)
+		e = pt_strv_pushf(to, "%s (%s)%s", g->message ? g->message : "",
+				  pt_guard_id(g->kind),
+				  pt_strbuf_str(&sb) ? pt_strbuf_str(&sb) : "");
+	pt_strbuf_done(&sb);
+	return e;
+}
+
+int pt_plan_guards(const struct pt_host *h, size_t idx, const char *cmd, struct pt_strv *blockers,
+		   struct pt_strv *refusals, struct pt_strv *notes)
+{
+	struct pt_guards gs;
+	int e = pt_guards_judge(h, idx, &gs);
+	bool blocked = false;
+
+	if (e < 0)
+		return e;
+	for (size_t i = 0; i < gs.n && e >= 0; i++) {
+		const struct pt_guard *g = &gs.v[i];
+
+		blocked |= g->weight == PT_GUARD_BLOCKS;
+		e = push_guard(g, cmd,
+			       g->weight == PT_GUARD_BLOCKS    ? blockers
+			       : g->weight == PT_GUARD_REFUSES ? refusals
+							       : notes);
+	}
+	pt_guards_done(&gs);
+	return e < 0 ? e : blocked;
+}
+
+/*
+ * The guards (checks/guard.c): a request vfio-pci cannot take is refused whatever the
+ * options; the boot disk, the default-route NIC, the console GPU and the chipset functions
+ * unless --force; the rest are notes. An empty set is refused too: nothing would go to
+ * vfio-pci, yet the plan would still load the VFIO modules and rebuild the initramfs.
+ */
 static void guards(struct plan_ctx *c, size_t idx)
 {
-	plan_oom(c, pt_plan_guards(c->h, idx, &c->p->refusals, &c->p->notes));
-	c->p->refused = c->p->refusals.n > 0 && !c->req->override_guards;
+	struct pt_plan *p = c->p;
+	int e = pt_plan_guards(c->h, idx, "plan", &p->blockers, &p->refusals, &p->notes);
+
+	plan_oom(c, e);
+	if (e == 0 && p->ndevs == 0)
+		plan_note(c, &p->blockers, "no device of %s would go to vfio-pci: nothing to plan",
+			  c->h->devs[idx].slot);
+	p->refused = p->blockers.n > 0 || (p->refusals.n > 0 && !c->req->override_guards);
 }
 
 static bool edits_path(const struct pt_txn *t, const char *path)
@@ -184,6 +220,10 @@ int pt_plan_build(const struct pt_host *h, const struct pt_plan_request *req, st
 	if ((e = devices(&c, (size_t)idx)) < 0)
 		goto fail;
 	guards(&c, (size_t)idx);
+	if (ret->blockers.n) {
+		e = c.err;
+		goto fail;
+	}
 	plan_boot_path(&c);
 	plan_iommu_tokens(&c, &t);
 	plan_binding(&c, &t);
@@ -240,5 +280,6 @@ void pt_plan_done(struct pt_plan *p)
 	pt_strv_done(&p->notes);
 	pt_strv_done(&p->refusals);
 	pt_strv_done(&p->questions);
+	pt_strv_done(&p->blockers);
 	*p = (struct pt_plan){0};
 }

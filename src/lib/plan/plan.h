@@ -40,7 +40,12 @@ struct pt_plan {
 	size_t nreasons;
 	struct pt_strv notes;	 /* what the user must know: conflicts, what the plan leaves */
 	struct pt_strv refusals; /* guards: the set holds something the host needs */
-	bool refused;		 /* refusals and not overridden */
+	/*
+	 * The request cannot go to vfio-pci at all (a bridge or port, the host bridge, an empty
+	 * set): no option overrides it, and the plan holds nothing else.
+	 */
+	struct pt_strv blockers;
+	bool refused; /* blockers, or refusals not overridden */
 	/* What must be answered before the plan can reach its goal (the boot path its
 	 * command-line edit needs): apply refuses while there is one. */
 	struct pt_strv questions;
@@ -53,12 +58,13 @@ struct pt_plan {
  */
 int pt_plan_set(const struct pt_host *h, size_t idx, bool *in_set, size_t *devs, size_t *ndevs);
 /*
- * The guards of `check` (checks/device.c) for that set: the boot disk's controller, the
- * default-route NIC and the only console GPU go to refusals, softer warnings to notes.
- * Returns 0 or -ENOMEM.
+ * The guard verdict (checks/guard.h) for the request, as lines "message (finding ID)": what
+ * vfio-pci cannot take to blockers (with "did you mean `passthru CMD 01:00`?" for a bridge),
+ * what the host needs to refusals (--force overrides), what the facts leave open to notes.
+ * Returns 1 when blocked, 0, or -ENOMEM.
  */
-int pt_plan_guards(const struct pt_host *h, size_t idx, struct pt_strv *refusals,
-		   struct pt_strv *notes);
+int pt_plan_guards(const struct pt_host *h, size_t idx, const char *cmd, struct pt_strv *blockers,
+		   struct pt_strv *refusals, struct pt_strv *notes);
 
 /*
  * The lines of passthru's init-top script (PT_PLAN_INITRAMFS_SCRIPT) in the exact form the
