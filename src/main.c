@@ -113,6 +113,25 @@ int pt_cli_load_host(const struct pt_cli *cli, struct pt_root **ret_root, struct
 		pt_root_free(root);
 		return e;
 	}
+	/* Every command judges PCI devices: a root without them is a wrong --root, not a host
+	 * with nothing to report (an empty directory would otherwise read as "ready"). */
+	if (!ret->pci_known) {
+		if (pt_root_mode(root) == PT_ROOT_LIVE)
+			fprintf(stderr,
+				"%s: this system has no /sys/bus/pci/devices: sysfs is not "
+				"mounted, "
+				"or the kernel has no PCI support\n",
+				cli->prog);
+		else
+			fprintf(stderr,
+				"%s: %s is not a host root: it has no /sys/bus/pci/devices (--root "
+				"takes a directory laid out like / or a snapshot archive made by "
+				"`passthru snapshot`)\n",
+				cli->prog, cli->root);
+		pt_host_done(ret);
+		pt_root_free(root);
+		return -ENOENT;
+	}
 	/* What could not be read is "unknown" in the output; say why once, on stderr. */
 	for (size_t i = 0; i < ret->problems.n; i++)
 		fprintf(stderr, "%s: warning: %s\n", cli->prog, ret->problems.v[i]);

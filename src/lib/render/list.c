@@ -408,12 +408,11 @@ int pt_render_list(const struct pt_host *h, const struct pt_list_opts *o, FILE *
 	if (e < 0)
 		return e;
 	e = o->json ? render_json(h, o, &v, out, &gpus) : render_table(h, o, out, ret_error, &gpus);
-	/* The table cannot say why it is empty or has no groups; stderr keeps -r parseable. */
-	if (e >= 0 && !o->json && !h->pci_known)
-		fputs("note: no PCI devices: this root has no /sys/bus/pci/devices\n", stderr);
-	else if (e >= 0 && !o->json && v.reason)
+	/* The table cannot say why it has no groups; stderr keeps -r parseable. (A root without
+	 * /sys/bus/pci never gets here: the CLI refuses it.) */
+	if (e >= 0 && !o->json && v.reason)
 		fprintf(stderr, "note: no IOMMU groups: %s\n", v.reason);
-	if (e >= 0 && o->gpu && gpus == 0 && !o->json && h->pci_known)
+	if (e >= 0 && o->gpu && gpus == 0 && !o->json)
 		fputs("note: no display devices (PCI class 03xx) on this host\n", stderr);
 	pt_iommu_verdict_done(&v);
 	return e;
