@@ -113,14 +113,20 @@ static int confirm_applied(const struct pt_cli *cli, const struct pt_plan_reques
 	return e;
 }
 
+/* apply's own options, beside the plan request. */
+struct apply_opts {
+	const char *slot; /* SLOT as the user wrote it */
+	bool yes, no_refresh;
+};
+
 static int apply_plan(struct pt_cli *cli, struct pt_root *root, const struct pt_host *h,
-		      const struct pt_plan *p, const struct pt_plan_request *req, bool yes,
-		      bool no_refresh)
+		      const struct pt_plan *p, const struct pt_plan_request *req,
+		      const struct apply_opts *o)
 {
 	char *id = NULL, *err = NULL;
 	int e;
 
-	pt_cli_print_plan(h, p, stdout);
+	pt_cli_print_plan(h, p, req, o->slot, false, stdout);
 	if (p->refused)
 		return PT_EXIT_FINDINGS;
 	if (p->questions.n) {
@@ -131,7 +137,7 @@ static int apply_plan(struct pt_cli *cli, struct pt_root *root, const struct pt_
 			cli->prog);
 		return PT_EXIT_FINDINGS;
 	}
-	if (!pt_cli_confirm(cli, "apply", yes, "\nApply these changes?"))
+	if (!pt_cli_confirm(cli, "apply", o->yes, "\nApply these changes?"))
 		return PT_EXIT_ERROR;
 	e = pt_journal_commit(root, &p->txn, &id, &err);
 	if (e < 0) {
@@ -144,7 +150,15 @@ static int apply_plan(struct pt_cli *cli, struct pt_root *root, const struct pt_
 	if (confirm_applied(cli, req) < 0)
 		fprintf(stderr, "%s: apply: re-reading the host shows changes still planned\n",
 			cli->prog);
-	return run_commands(cli, root, &p->txn, no_refresh) ? PT_EXIT_ERROR : PT_EXIT_OK;
+	if (run_commands(cli, root, &p->txn, o->no_refresh))
+		return PT_EXIT_ERROR;
+	/* The changes take effect at the next boot (the initramfs, the command line). */
+	if (p->txn.ncmds && (o->no_refresh || pt_root_mode(root) != PT_ROOT_LIVE))
+		printf("\nNext: run the commands above, reboot, then passthru verify %s\n",
+		       o->slot);
+	else
+		printf("\nNext: reboot, then passthru verify %s\n", o->slot);
+	return PT_EXIT_OK;
 }
 
 int pt_cmd_apply(struct pt_cli *cli, int argc, char **argv)
@@ -157,7 +171,7 @@ int pt_cmd_apply(struct pt_cli *cli, int argc, char **argv)
 		{},
 	};
 	struct pt_plan_request req = {0};
-	bool yes = false, no_refresh = false;
+	struct apply_opts o = {0};
 	struct pt_root *root;
 	struct pt_host h;
 	struct pt_plan p;
@@ -168,10 +182,10 @@ int pt_cmd_apply(struct pt_cli *cli, int argc, char **argv)
 			continue;
 		switch (opt) {
 		case 'y':
-			yes = true;
+			o.yes = true;
 			break;
 		case 'N':
-			no_refresh = true;
+			o.no_refresh = true;
 			break;
 		case 'L':
 			if ((rc = pt_cli_boot_path_option(cli, "apply ", optarg, &req)) != 0)
@@ -186,6 +200,7 @@ int pt_cmd_apply(struct pt_cli *cli, int argc, char **argv)
 	}
 	if ((rc = pt_cli_slot_arg(cli, "apply ", argc, argv, &req.slot)) != 0)
 		return rc;
+	o.slot = argv[optind];
 	if (pt_cli_load_host(cli, &root, &h) < 0)
 		return PT_EXIT_ERROR;
 	e = pt_plan_build(&h, &req, &p);
@@ -199,7 +214,7 @@ int pt_cmd_apply(struct pt_cli *cli, int argc, char **argv)
 		pt_plan_done(&p);
 		rc = PT_EXIT_OK;
 	} else {
-		rc = apply_plan(cli, root, &h, &p, &req, yes, no_refresh);
+		rc = apply_plan(cli, root, &h, &p, &req, &o);
 		pt_plan_done(&p);
 	}
 	pt_host_done(&h);

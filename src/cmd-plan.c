@@ -59,7 +59,44 @@ static void print_reasons(const struct pt_plan_reason *r, size_t n, FILE *out)
 	}
 }
 
-int pt_cli_print_plan(const struct pt_host *h, const struct pt_plan *p, FILE *out)
+/* The plan options of req as apply takes them, each with a leading space. */
+static void plan_options_text(const struct pt_plan_request *req, FILE *out)
+{
+	if (req->override_guards)
+		fputs(" --force", out);
+	if (req->iommu_pt)
+		fputs(" --iommu-pt", out);
+	if (req->blacklist)
+		fputs(" --blacklist", out);
+	if (req->no_disable_vga)
+		fputs(" --no-disable-vga", out);
+	if (req->boot_path == PT_BOOT_GRUB)
+		fputs(" --boot-path grub", out);
+	else if (req->boot_path == PT_BOOT_SDBOOT)
+		fputs(" --boot-path systemd-boot", out);
+}
+
+/* What comes after the plan: apply (with the same options), the reboot, verify. */
+static void print_next(const struct pt_plan *p, const struct pt_plan_request *req, const char *slot,
+		       FILE *out)
+{
+	if (p->refused || p->questions.n)
+		return;
+	fputs("\nNext:\n", out);
+	if (p->txn.n) {
+		fputs("  passthru apply", out);
+		plan_options_text(req, out);
+		fprintf(out, " %s, reboot, then passthru verify %s\n", slot, slot);
+	} else {
+		fprintf(out,
+			"  nothing to apply; if the host has not rebooted since these changes, "
+			"reboot, then passthru verify %s\n",
+			slot);
+	}
+}
+
+int pt_cli_print_plan(const struct pt_host *h, const struct pt_plan *p,
+		      const struct pt_plan_request *req, const char *slot, bool next, FILE *out)
 {
 	struct pt_strbuf sb = {0};
 	int e;
@@ -116,6 +153,8 @@ int pt_cli_print_plan(const struct pt_host *h, const struct pt_plan *p, FILE *ou
 		for (size_t i = 0; i < p->questions.n; i++)
 			fprintf(out, "  - %s\n", p->questions.v[i]);
 	}
+	if (next)
+		print_next(p, req, slot, out);
 	return 0;
 }
 
@@ -273,7 +312,8 @@ int pt_cmd_plan(struct pt_cli *cli, int argc, char **argv)
 	} else if (e < 0) {
 		fprintf(stderr, "%s: plan: %s\n", cli->prog, strerror(-e));
 	} else {
-		e = json ? print_json(&h, &p, stdout) : pt_cli_print_plan(&h, &p, stdout);
+		e = json ? print_json(&h, &p, stdout)
+			 : pt_cli_print_plan(&h, &p, &req, argv[optind], true, stdout);
 		if (e < 0)
 			fprintf(stderr, "%s: plan: %s\n", cli->prog, strerror(-e));
 	}
