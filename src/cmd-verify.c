@@ -10,10 +10,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "derive/set.h"
 #include "checks/device.h"
-#include "checks/guard.h"
+#include "derive/guards.h"
 #include "checks/host.h"
-#include "checks/iommu-state.h"
+#include "derive/iommu.h"
 #include "cli.h"
 #include "derive/reset.h"
 #include "plan/plan.h"

@@ -9,7 +9,7 @@
 #include <cmocka.h>
 
 #include "checks/finding.h"
-#include "checks/iommu-state.h"
+#include "derive/iommu.h"
 
 static int add_two(const struct pt_host *h, const struct pt_check_opts *o, struct pt_findings *out)
 {

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * The guard verdict (checks/guard.h) on the test roots: which guards, how heavy, about which
+ * The guard verdict (derive/guards.h) on the test roots: which guards, how heavy, about which
  * devices, whichever function of the slot was named (issue 9 items 2, 5 and 6).
  */
 #include <stdarg.h>
@@ -11,7 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "checks/guard.h"
+#include "derive/guards.h"
 #include "facts/facts.h"
 
 struct loaded {

@@ -12,7 +12,8 @@
 #include <string.h>
 
 #include "checks/device.h"
-#include "checks/iommu-state.h"
+#include "derive/set.h"
+#include "derive/iommu.h"
 #include "parse/pci-config.h"
 #include "util/strbuf.h"
 
@@ -194,7 +195,7 @@ static void hop_evidence(const struct pt_dev_ctx *c, struct pt_finding *f, const
 		snprintf(value, sizeof(value), "%zu bytes; %s%s", hp->dev->config_len,
 			 hp->verdict < 0 ? "ACS unknown" : "no ACS capability",
 			 cfg->caps_known && !cfg->has_pcie ? ", no PCI Express capability" : "");
-	path = pt_dev_attr_path(hp->dev, "config");
+	path = pt_pci_attr_path(hp->dev, "config");
 	pt_finding_evidence(c->out, f, path, cfg ? value : NULL);
 	free(path);
 }

@@ -32,17 +32,17 @@ static bool builtin_claimer(const struct pt_pci_dev *d)
 
 static void binding_evidence(const struct pt_dev_ctx *c, struct pt_finding *f)
 {
-	char *path = pt_dev_attr_path(c->d, "driver");
+	char *path = pt_pci_attr_path(c->d, "driver");
 
 	pt_finding_evidence(c->out, f, path, c->d->driver);
 	free(path);
 	if (c->d->modalias) {
-		path = pt_dev_attr_path(c->d, "modalias");
+		path = pt_pci_attr_path(c->d, "modalias");
 		pt_finding_evidence(c->out, f, path, c->d->modalias);
 		free(path);
 	}
 	if (c->d->driver_override) {
-		path = pt_dev_attr_path(c->d, "driver_override");
+		path = pt_pci_attr_path(c->d, "driver_override");
 		pt_finding_evidence(c->out, f, path, c->d->driver_override);
 		free(path);
 	}
@@ -135,10 +135,10 @@ static void report_twin(const struct pt_dev_ctx *c, size_t twin)
 				c->d->slot);
 	pt_finding_device(c->out, f, twin);
 	snprintf(value, sizeof(value), "0x%04x", t->device);
-	path = pt_dev_attr_path(c->d, "device");
+	path = pt_pci_attr_path(c->d, "device");
 	pt_finding_evidence(c->out, f, path, value);
 	free(path);
-	path = pt_dev_attr_path(t, "device");
+	path = pt_pci_attr_path(t, "device");
 	pt_finding_evidence(c->out, f, path, value);
 	free(path);
 }
@@ -170,7 +170,7 @@ int pt_check_dev_nvidia(const struct pt_dev_ctx *c)
 			"on Code 43 with a current driver look at the ROM, the reset "
 			"and missing functions first; hidden=1 / hv-vendor-id matter only "
 			"for drivers older than R465 and some laptop GPUs");
-	path = pt_dev_attr_path(c->d, "vendor");
+	path = pt_pci_attr_path(c->d, "vendor");
 	pt_finding_evidence(c->out, f, path, "0x10de");
 	free(path);
 	return 0;

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "derive/set.h"
 #include "checks/device.h"
 #include "util/strbuf.h"
 
@@ -22,7 +23,7 @@ static void fb_over(const struct pt_dev_ctx *c, size_t i, const struct pt_mem_ra
 	const struct pt_pci_dev *d = &c->h->devs[i];
 	struct pt_finding *f = pt_findings_add(c->out, PT_AREA_DEVICE, "fb.bootfb-over-bar",
 					       PT_SEV_WARN, c->d, "FACTS §4.4, §1.2 /proc/iomem");
-	char line[160], *label = pt_dev_label(d);
+	char line[160], *label = pt_pci_label(d);
 
 	pt_finding_message(c->out, f,
 			   "the boot framebuffer %s %" PRIx64 "-%" PRIx64

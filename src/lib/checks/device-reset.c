@@ -8,7 +8,7 @@
 
 static void reset_from_sysfs(const struct pt_dev_ctx *c, const struct pt_reset_verdict *v)
 {
-	char *path = pt_dev_attr_path(c->d, "reset_method");
+	char *path = pt_pci_attr_path(c->d, "reset_method");
 	struct pt_finding *f;
 
 	if (v->kind == PT_RESET_AVAILABLE) {
@@ -33,7 +33,7 @@ static void reset_from_sysfs(const struct pt_dev_ctx *c, const struct pt_reset_v
 
 static void reset_predicted(const struct pt_dev_ctx *c, const struct pt_reset_verdict *v)
 {
-	char *path = pt_dev_attr_path(c->d, "config");
+	char *path = pt_pci_attr_path(c->d, "config");
 	char value[64];
 	struct pt_finding *f;
 
@@ -69,7 +69,7 @@ static void reset_unknown(const struct pt_dev_ctx *c)
 {
 	struct pt_finding *f = pt_findings_add(c->out, PT_AREA_DEVICE, "reset.unknown", PT_SEV_INFO,
 					       c->d, "FACTS §1.1, §6");
-	char *path = pt_dev_attr_path(c->d, "reset_method");
+	char *path = pt_pci_attr_path(c->d, "reset_method");
 
 	pt_finding_message(c->out, f,
 			   "how it can be reset is unknown: neither reset_method nor "
@@ -80,7 +80,7 @@ static void reset_unknown(const struct pt_dev_ctx *c)
 
 static void amd_reset_bug(const struct pt_dev_ctx *c, const struct pt_reset_verdict *v)
 {
-	char id[16], *path = pt_dev_attr_path(c->d, "device");
+	char id[16], *path = pt_pci_attr_path(c->d, "device");
 	struct pt_finding *f;
 
 	snprintf(id, sizeof(id), "0x%04x", c->d->device);

@@ -4,8 +4,9 @@
 #include <stdlib.h>
 
 #include "checks/device.h"
-#include "checks/guard.h"
-#include "checks/iommu-state.h"
+#include "derive/guards.h"
+#include "derive/set.h"
+#include "derive/iommu.h"
 #include "util/strbuf.h"
 
 int pt_for_each_subject(const struct pt_host *h, const struct pt_check_opts *o,
@@ -29,51 +30,6 @@ int pt_for_each_subject(const struct pt_host *h, const struct pt_check_opts *o,
 	return 0;
 }
 
-static void add_group_members(const struct pt_host *h, const struct pt_pci_dev *d, bool *in_set)
-{
-	const struct pt_iommu_group *g;
-
-	if (!(d->have & PT_PCI_HAVE_GROUP))
-		return;
-	g = pt_host_find_group(h, d->iommu_group);
-	for (size_t m = 0; g && m < g->nmembers; m++)
-		in_set[g->members[m]] = true;
-}
-
-int pt_passthrough_set(const struct pt_host *h, size_t idx, bool *in_set)
-{
-	for (size_t i = 0; i < h->ndevs; i++)
-		in_set[i] = false;
-	/* All functions of a slot go together: VFIO resets them as one (FACTS §6). */
-	for (size_t i = 0; i < h->ndevs; i++)
-		if (pt_bdf_same_slot(&h->devs[i].bdf, &h->devs[idx].bdf)) {
-			in_set[i] = true;
-			add_group_members(h, &h->devs[i], in_set);
-		}
-	return 0;
-}
-
-char *pt_dev_label(const struct pt_pci_dev *d)
-{
-	struct pt_strbuf sb = {0};
-
-	if (d->class_name)
-		pt_strbuf_printf(&sb, "%s (%s)", d->slot, d->class_name);
-	else if (d->have & PT_PCI_HAVE_CLASS)
-		pt_strbuf_printf(&sb, "%s (class %04x)", d->slot, d->class >> 8);
-	else
-		pt_strbuf_puts(&sb, d->slot);
-	return pt_strbuf_steal(&sb);
-}
-
-char *pt_dev_attr_path(const struct pt_pci_dev *d, const char *attr)
-{
-	struct pt_strbuf sb = {0};
-
-	pt_strbuf_printf(&sb, "/sys/bus/pci/devices/%s/%s", d->slot, attr);
-	return pt_strbuf_steal(&sb);
-}
-
 /* Appends "a, b, c" to sb: the labels of the devices whose flag is set. */
 static void join_labels(const struct pt_host *h, const bool *which, struct pt_strbuf *sb)
 {
@@ -84,7 +40,7 @@ static void join_labels(const struct pt_host *h, const bool *which, struct pt_st
 
 		if (!which[i])
 			continue;
-		label = pt_dev_label(&h->devs[i]);
+		label = pt_pci_label(&h->devs[i]);
 		pt_strbuf_printf(sb, "%s%s", sep, label ? label : h->devs[i].slot);
 		free(label);
 		sep = ", ";
@@ -169,7 +125,7 @@ static int group_none(const struct pt_dev_ctx *c)
 			: "linux drivers/iommu/intel/iommu.c init_no_remapping_devices");
 	pt_finding_message(c->out, f, "not in an IOMMU group: %s", u.reason);
 	group_none_hint(c, f, &u);
-	path = pt_dev_attr_path(c->d, "iommu_group");
+	path = pt_pci_attr_path(c->d, "iommu_group");
 	pt_finding_evidence(c->out, f, path, NULL);
 	if (u.cause == PT_UNGROUPED_GFX_PARAM)
 		pt_finding_evidence(c->out, f, "/proc/cmdline", u.param);
@@ -251,24 +207,6 @@ static void group_verdict(const struct pt_dev_ctx *c, const bool *in_set, bool *
 	pt_finding_message(c->out, f, "%s", pt_strbuf_str(&sb) ? pt_strbuf_str(&sb) : "");
 	group_evidence(c, f, in_set);
 	pt_strbuf_done(&sb);
-}
-
-int pt_group_shared(const struct pt_host *h, size_t idx)
-{
-	bool *in_set;
-	int shared = 0;
-
-	if (!(h->devs[idx].have & PT_PCI_HAVE_GROUP))
-		return -ENODATA;
-	in_set = calloc(h->ndevs, sizeof(*in_set));
-	if (!in_set)
-		return -ENOMEM;
-	pt_passthrough_set(h, idx, in_set);
-	for (size_t i = 0; i < h->ndevs && !shared; i++)
-		shared = in_set[i] && !pt_bdf_same_slot(&h->devs[i].bdf, &h->devs[idx].bdf) &&
-			 !h->devs[i].is_bridge;
-	free(in_set);
-	return shared;
 }
 
 int pt_check_dev_group(const struct pt_dev_ctx *c)

@@ -26,24 +26,6 @@ struct pt_dev_ctx {
 int pt_for_each_subject(const struct pt_host *h, const struct pt_check_opts *o,
 			struct pt_findings *out, int (*fn)(const struct pt_dev_ctx *c));
 
-/*
- * The devices that leave the host with the subject: every function of its slot and every
- * member of their IOMMU groups (FACTS §5.3: Proxmox binds the whole group). in_set has
- * h->ndevs entries. Returns -ENOMEM or 0.
- */
-int pt_passthrough_set(const struct pt_host *h, size_t idx, bool *in_set);
-
-/*
- * Whether other endpoints leave the host with the subject (group.shared): 1 yes, 0 no,
- * -ENODATA when it has no group, -ENOMEM.
- */
-int pt_group_shared(const struct pt_host *h, size_t idx);
-
-/* "0000:03:00.0 (USB controller)": the slot and what it is, for messages. */
-char *pt_dev_label(const struct pt_pci_dev *d);
-/* The sysfs path of one of d's attributes, for evidence: "/sys/bus/pci/devices/<slot>/<a>". */
-char *pt_dev_attr_path(const struct pt_pci_dev *d, const char *attr);
-
 int pt_check_dev_group(const struct pt_dev_ctx *c);
 int pt_check_dev_acs(const struct pt_dev_ctx *c);
 int pt_check_dev_guard(const struct pt_dev_ctx *c);

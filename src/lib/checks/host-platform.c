@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "checks/host.h"
-#include "checks/iommu-state.h"
+#include "derive/iommu.h"
 #include "util/strbuf.h"
 
 #define CMDLINE "/proc/cmdline"
@@ -338,21 +338,6 @@ static void kconfig_evidence(const struct pt_host *h, struct pt_findings *out, s
 	pt_finding_evidence(out, f, path.buf ? path.buf : "/boot/config", val.buf);
 	pt_strbuf_done(&path);
 	pt_strbuf_done(&val);
-}
-
-/* Whether the running kernel enables the Intel IOMMU without intel_iommu=on. */
-enum pt_tristate pt_intel_iommu_default_on(const struct pt_host *h, const char **sym)
-{
-	*sym = "INTEL_IOMMU_DEFAULT_ON";
-	if (!h->kconfig_known)
-		return PT_UNKNOWN;
-	if (pt_kconfig_tristate(&h->kconfig, "INTEL_IOMMU_DEFAULT_ON") == PT_KCONFIG_Y)
-		return PT_YES;
-	if (pt_kconfig_tristate(&h->kconfig, "INTEL_IOMMU_DEFAULT_ON_INTGPU_OFF") == PT_KCONFIG_Y) {
-		*sym = "INTEL_IOMMU_DEFAULT_ON_INTGPU_OFF";
-		return PT_YES;
-	}
-	return PT_NO;
 }
 
 #define SYM_INTGPU_OFF "INTEL_IOMMU_DEFAULT_ON_INTGPU_OFF"

@@ -2,14 +2,8 @@
 /* Host-wide checks (`passthru check`, areas platform, cmdline, boot, modules). */
 #pragma once
 
-#include "checks/boot-path.h"
+#include "derive/boot.h"
 #include "checks/finding.h"
-
-/*
- * Whether the running kernel enables the Intel IOMMU without intel_iommu=on (its build
- * configuration); *sym gets the CONFIG_ symbol (without "CONFIG_") that decided it.
- */
-enum pt_tristate pt_intel_iommu_default_on(const struct pt_host *h, const char **sym);
 
 int pt_check_cpu_virt(const struct pt_host *h, const struct pt_check_opts *o,
 		      struct pt_findings *out);

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "model/host.h"
+#include "util/strbuf.h"
 #include "util/macro.h"
 
 void pt_snapshot_meta_done(struct pt_snapshot_meta *m)
@@ -202,4 +203,25 @@ const struct pt_raw_file *pt_host_raw_file(const struct pt_host *h, const char *
 		if (streq(h->raw_files[i].path, path))
 			return &h->raw_files[i];
 	return NULL;
+}
+
+char *pt_pci_label(const struct pt_pci_dev *d)
+{
+	struct pt_strbuf sb = {0};
+
+	if (d->class_name)
+		pt_strbuf_printf(&sb, "%s (%s)", d->slot, d->class_name);
+	else if (d->have & PT_PCI_HAVE_CLASS)
+		pt_strbuf_printf(&sb, "%s (class %04x)", d->slot, d->class >> 8);
+	else
+		pt_strbuf_puts(&sb, d->slot);
+	return pt_strbuf_steal(&sb);
+}
+
+char *pt_pci_attr_path(const struct pt_pci_dev *d, const char *attr)
+{
+	struct pt_strbuf sb = {0};
+
+	pt_strbuf_printf(&sb, "/sys/bus/pci/devices/%s/%s", d->slot, attr);
+	return pt_strbuf_steal(&sb);
 }

@@ -323,3 +323,7 @@ bool pt_pci_is_intel_igpu(const struct pt_pci_dev *d);
 /* Class 0x0600: the host bridge, the root complex's own function (linux include/linux/pci_ids.h).
  */
 bool pt_pci_is_host_bridge(const struct pt_pci_dev *d);
+/* "0000:03:00.0 (USB controller)": the slot and what it is, for messages. */
+char *pt_pci_label(const struct pt_pci_dev *d);
+/* The sysfs path of one of d's attributes, for evidence: "/sys/bus/pci/devices/<slot>/<a>". */
+char *pt_pci_attr_path(const struct pt_pci_dev *d, const char *attr);

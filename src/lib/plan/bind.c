@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "derive/set.h"
 #include "plan/bind.h"
 #include "util/array.h"
 #include "util/macro.h"
@@ -400,7 +401,7 @@ static int devices(struct ctx *c, size_t idx)
 		free(set);
 		return -ENOMEM;
 	}
-	pt_plan_set(h, idx, in_set, set, &n);
+	pt_vfio_set(h, idx, in_set, set, &n);
 	for (size_t k = 0; k < n; k++) {
 		struct pt_bind_dev *bd = &c->p->devs[c->p->ndevs++];
 		const struct pt_pci_dev *d = &h->devs[set[k]];

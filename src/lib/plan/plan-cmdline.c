@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "checks/host.h"
-#include "checks/iommu-state.h"
+#include "derive/iommu.h"
 #include "parse/shellvars.h"
 #include "plan/cmdline-edit.h"
 #include "plan/planner.h"

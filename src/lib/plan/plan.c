@@ -10,8 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "derive/set.h"
 #include "checks/device.h"
-#include "checks/guard.h"
+#include "derive/guards.h"
 #include "plan/planner.h"
 #include "util/strbuf.h"
 
@@ -107,20 +108,6 @@ const char *plan_base(const char *path)
 
 /* ---- the devices ---- */
 
-int pt_plan_set(const struct pt_host *h, size_t idx, bool *in_set, size_t *devs, size_t *ndevs)
-{
-	*ndevs = 0;
-	pt_passthrough_set(h, idx, in_set);
-	for (size_t i = 0; i < h->ndevs; i++) {
-		/* Bridges and ports stay with the host; vfio-pci refuses them (FACTS §4.1). */
-		if (in_set[i] && h->devs[i].is_bridge)
-			in_set[i] = false;
-		if (in_set[i])
-			devs[(*ndevs)++] = i;
-	}
-	return 0;
-}
-
 static int devices(struct plan_ctx *c, size_t idx)
 {
 	const struct pt_host *h = c->h;
@@ -130,7 +117,7 @@ static int devices(struct plan_ctx *c, size_t idx)
 	c->shared = calloc(h->ndevs ? h->ndevs : 1, sizeof(*c->shared));
 	if (!c->in_set || !c->p->devs || !c->shared)
 		return -ENOMEM;
-	return pt_plan_set(h, idx, c->in_set, c->p->devs, &c->p->ndevs);
+	return pt_vfio_set(h, idx, c->in_set, c->p->devs, &c->p->ndevs);
 }
 
 /* "; did you mean `passthru plan 01:00`?": the slots below a bridge the request named. */

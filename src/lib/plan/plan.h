@@ -9,7 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "checks/boot-path.h"
+#include "derive/boot.h"
 #include "edit/edit.h"
 #include "model/host.h"
 #include "util/strv.h"
@@ -52,13 +52,7 @@ struct pt_plan {
 };
 
 /*
- * The devices that leave the host with the slot of h->devs[idx]: pt_passthrough_set without
- * bridges and ports, which stay (FACTS §4.1, §5.3). in_set and devs have h->ndevs entries;
- * devs gets the indices in address order. Shared by plan and bind.
- */
-int pt_plan_set(const struct pt_host *h, size_t idx, bool *in_set, size_t *devs, size_t *ndevs);
-/*
- * The guard verdict (checks/guard.h) for the request, as lines "message (finding ID)": what
+ * The guard verdict (derive/guards.h) for the request, as lines "message (finding ID)": what
  * vfio-pci cannot take to blockers (with "did you mean `passthru CMD 01:00`?" for a bridge),
  * what the host needs to refusals (--force overrides), what the facts leave open to notes.
  * Returns 1 when blocked, 0, or -ENOMEM.

@@ -2,7 +2,7 @@
 #include <json-c/json.h>
 #include <stdlib.h>
 
-#include "checks/iommu-state.h"
+#include "derive/iommu.h"
 #include "render/facts.h"
 #include "render/json.h"
 

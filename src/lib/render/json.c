@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "checks/companions.h"
+#include "derive/companions.h"
 #include "render/json.h"
 
 static json_object *hex(unsigned v, int digits, bool known)

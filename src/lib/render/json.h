@@ -9,7 +9,7 @@
 #include <json-c/json.h>
 #include <stdio.h>
 
-#include "checks/iommu-state.h"
+#include "derive/iommu.h"
 #include "model/host.h"
 
 json_object *pt_json_device(const struct pt_host *h, const struct pt_pci_dev *d);

@@ -4,8 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "checks/companions.h"
-#include "checks/iommu-state.h"
+#include "derive/companions.h"
+#include "derive/iommu.h"
 #include "render/describe.h"
 #include "render/json.h"
 #include "render/list.h"

@@ -57,6 +57,12 @@ bool pt_iommu_passthrough(const struct pt_host *h);
  */
 enum pt_tristate pt_intel_igpu_identity(const struct pt_host *h, const char **why);
 
+/*
+ * Whether the running kernel enables the Intel IOMMU without intel_iommu=on (its build
+ * configuration); *sym gets the CONFIG_ symbol (without "CONFIG_") that decided it.
+ */
+enum pt_tristate pt_intel_iommu_default_on(const struct pt_host *h, const char **sym);
+
 /* Why a device is in no IOMMU group (group.none, and the planner's note). */
 enum pt_ungrouped_cause {
 	PT_UNGROUPED_NO_IOMMU,	/* no IOMMU is active: pt_iommu_judge says why */

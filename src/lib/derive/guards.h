@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "derive/set.h"
 #include "model/host.h"
 #include "util/strv.h"
 

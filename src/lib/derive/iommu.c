@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "checks/iommu-state.h"
+#include "derive/iommu.h"
 #include "util/macro.h"
 #include "util/strbuf.h"
 
@@ -272,4 +272,18 @@ int pt_ungrouped_judge(const struct pt_host *h, size_t idx, struct pt_ungrouped_
 		return -ENOMEM;
 	*ret = u;
 	return 0;
+}
+
+enum pt_tristate pt_intel_iommu_default_on(const struct pt_host *h, const char **sym)
+{
+	*sym = "INTEL_IOMMU_DEFAULT_ON";
+	if (!h->kconfig_known)
+		return PT_UNKNOWN;
+	if (pt_kconfig_tristate(&h->kconfig, "INTEL_IOMMU_DEFAULT_ON") == PT_KCONFIG_Y)
+		return PT_YES;
+	if (pt_kconfig_tristate(&h->kconfig, "INTEL_IOMMU_DEFAULT_ON_INTGPU_OFF") == PT_KCONFIG_Y) {
+		*sym = "INTEL_IOMMU_DEFAULT_ON_INTGPU_OFF";
+		return PT_YES;
+	}
+	return PT_NO;
 }

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-#include "checks/companions.h"
+#include "derive/companions.h"
 
 size_t pt_companions(const struct pt_host *h, size_t dev, struct pt_companion *out)
 {

@@ -15,7 +15,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "checks/boot-path.h"
+#include "derive/boot.h"
 #include "util/strbuf.h"
 
 /* What /proc/cmdline and the EFI variables show. */

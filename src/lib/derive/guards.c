@@ -10,8 +10,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "checks/device.h"
-#include "checks/guard.h"
+#include "derive/set.h"
+#include "derive/guards.h"
 #include "util/strbuf.h"
 
 struct judge {
@@ -78,7 +78,7 @@ static void evidence(struct judge *j, struct pt_guard *g, const char *path, cons
 static void attr_evidence(struct judge *j, struct pt_guard *g, size_t dev, const char *attr,
 			  const char *value)
 {
-	char *path = pt_dev_attr_path(&j->h->devs[dev], attr);
+	char *path = pt_pci_attr_path(&j->h->devs[dev], attr);
 
 	if (!path)
 		oom_if(j, -ENOMEM);
@@ -129,7 +129,7 @@ _printf_(3, 4) static void hint(struct judge *j, struct pt_guard *g, const char 
 /* Appends "label" to sb, after ", " when sb is not empty. */
 static void put_label(struct judge *j, struct pt_strbuf *sb, size_t dev)
 {
-	char *label = pt_dev_label(&j->h->devs[dev]);
+	char *label = pt_pci_label(&j->h->devs[dev]);
 
 	oom_if(j, pt_strbuf_printf(sb, "%s%s", sb->len ? ", " : "",
 				   label ? label : j->h->devs[dev].slot));
@@ -160,7 +160,7 @@ static bool host_bridge(struct judge *j)
 		    !pt_pci_is_host_bridge(&h->devs[i]))
 			continue;
 		g = add(j, PT_GUARD_HOST_BRIDGE, PT_GUARD_BLOCKS);
-		label = pt_dev_label(&h->devs[i]);
+		label = pt_pci_label(&h->devs[i]);
 		message(j, g,
 			"%s%s%s, the root complex's own function between the CPU, memory and the "
 			"PCI devices: the host needs it and a VM cannot use it",
@@ -230,7 +230,7 @@ static bool bridge(struct judge *j)
 		return false;
 	g = add(j, PT_GUARD_BRIDGE, PT_GUARD_BLOCKS);
 	devices_below(j, g, d, &labels);
-	label = pt_dev_label(d);
+	label = pt_pci_label(d);
 	message(j, g,
 		"%s is a bridge or port: it stays with the host, and vfio-pci takes only devices "
 		"with a type-0 (endpoint) header; %s%s",
@@ -289,7 +289,7 @@ static void console_gpu(struct judge *j)
 			continue;
 		g = add(j, PT_GUARD_CONSOLE_GPU, PT_GUARD_REFUSES);
 		name_dev(j, g, i);
-		label = pt_dev_label(&h->devs[i]);
+		label = pt_pci_label(&h->devs[i]);
 		if (!staying_displays(j, &stay)) {
 			message(j, g,
 				"passing it takes %s, the host's console GPU and its only display "
@@ -373,7 +373,7 @@ static void boot_disk(struct judge *j)
 			snprintf(path, sizeof(path), "/sys/class/block/%s", b->block);
 			evidence(j, g, path, b->sys_path);
 		}
-		label = pt_dev_label(&h->devs[i]);
+		label = pt_pci_label(&h->devs[i]);
 		message(j, g, "passing it takes the host's boot disk: %s is the controller of %s",
 			label ? label : h->devs[i].slot, text(&sb));
 		hint(j, g,
@@ -415,7 +415,7 @@ static void uplink(struct judge *j)
 			evidence(j, g, "/proc/net/route", u->route_iface);
 			evidence(j, g, path, u->sys_path);
 		}
-		label = pt_dev_label(&h->devs[i]);
+		label = pt_pci_label(&h->devs[i]);
 		message(j, g,
 			"passing it cuts the host off the network: %s carries the default route "
 			"as %s",
@@ -470,7 +470,7 @@ static void chipset(struct judge *j)
 			break;
 		name_dev(j, g, i);
 		class_evidence(j, g, i);
-		label = pt_dev_label(&j->h->devs[i]);
+		label = pt_pci_label(&j->h->devs[i]);
 		oom_if(j, pt_strbuf_printf(&sb, "%s%s %s", sb.len ? "; " : "",
 					   label ? label : j->h->devs[i].slot, role));
 		free(label);
