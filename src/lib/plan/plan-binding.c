@@ -11,7 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "checks/host.h"
 #include "parse/cmdline.h"
 #include "plan/planner.h"
 #include "util/strbuf.h"

@@ -9,7 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "checks/host.h"
 #include "derive/iommu.h"
 #include "parse/shellvars.h"
 #include "plan/cmdline-edit.h"

@@ -11,7 +11,6 @@
 #include <string.h>
 
 #include "derive/set.h"
-#include "checks/device.h"
 #include "derive/guards.h"
 #include "plan/planner.h"
 #include "util/strbuf.h"
