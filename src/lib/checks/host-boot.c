@@ -12,59 +12,6 @@
 #include "checks/host.h"
 #include "util/strbuf.h"
 
-static bool in_proc_cmdline(const struct pt_host *h, const struct pt_cmdline_param *p)
-{
-	const struct pt_cmdline_param *q = NULL;
-
-	while ((q = pt_cmdline_next(&h->cmdline, p->name, q)))
-		if ((!q->value && !p->value) ||
-		    (q->value && p->value && !strcmp(q->value, p->value)))
-			return true;
-	return false;
-}
-
-/*
- * The tokens of text the running kernel did not get, space-separated into *ret (NULL when
- * none). only_relevant: passthrough-related parameters only.
- */
-static int missing_tokens(const struct pt_host *h, const char *text, bool only_relevant, char **ret)
-{
-	struct pt_cmdline cl = {0};
-	struct pt_strbuf sb = {0};
-	int e = pt_cmdline_parse(text, strlen(text), &cl);
-
-	*ret = NULL;
-	if (e < 0)
-		return e == -ENOMEM ? e : 0;
-	for (size_t i = 0; i < cl.n; i++) {
-		const struct pt_cmdline_param *p = &cl.params[i];
-
-		if (p->after_dashes || i == cl.dashes || in_proc_cmdline(h, p) ||
-		    (only_relevant && !pt_boot_param_relevant(p->name)))
-			continue;
-		if (pt_strbuf_printf(&sb, "%s%s", sb.len ? " " : "", p->raw) < 0)
-			e = -ENOMEM;
-	}
-	pt_cmdline_done(&cl);
-	if (sb.len)
-		*ret = pt_strbuf_steal(&sb);
-	pt_strbuf_done(&sb);
-	return e;
-}
-
-/* GRUB_CMDLINE_LINUX + " " + GRUB_CMDLINE_LINUX_DEFAULT; NULL when either is unknown. */
-static char *grub_cmdline(const struct pt_host *h, bool *unknown)
-{
-	const struct pt_grub_var *a = &h->grub.cmdline_linux, *b = &h->grub.cmdline_linux_default;
-	struct pt_strbuf sb = {0};
-
-	*unknown = (a->assigned && !a->value) || (b->assigned && !b->value);
-	if (*unknown)
-		return NULL;
-	pt_strbuf_printf(&sb, "%s %s", a->value ? a->value : "", b->value ? b->value : "");
-	return pt_strbuf_steal(&sb);
-}
-
 static void grub_var_evidence(struct pt_findings *out, struct pt_finding *f, const char *name,
 			      const struct pt_grub_var *v)
 {
@@ -305,59 +252,27 @@ static int stray_finding(const struct pt_host *h, const struct pt_boot_verdict *
 /* The configured file the host boots from, compared with /proc/cmdline both ways. */
 static int config_findings(const struct pt_host *h, enum pt_boot_path bp, struct pt_findings *out)
 {
-	struct pt_finding *f;
+	struct pt_boot_sync sync;
+	struct pt_finding *f = NULL;
 	struct pt_strbuf target = {0};
-	char *grub = NULL, *missing = NULL, *other = NULL;
-	const char *file = NULL, *apply = NULL;
-	bool unknown = false;
-	int e = 0;
+	int e = pt_boot_sync_judge(h, bp, &sync);
 
-	if (bp == PT_BOOT_GRUB && h->grub.known) {
-		grub_overrides(h, out);
-		grub = grub_cmdline(h, &unknown);
-		if (grub)
-			e = missing_tokens(h, grub, false, &missing);
-		file = "/etc/default/grub (+ grub.d)";
-		apply = h->boot.proxmox_boot == PT_YES ? "proxmox-boot-tool refresh"
-						       : "update-grub";
-		if (e >= 0 && h->boot.kernel_cmdline_file)
-			e = missing_tokens(h, h->boot.kernel_cmdline_file, true, &other);
-	} else if (bp == PT_BOOT_SDBOOT_PBT && h->boot.kernel_cmdline_file) {
-		e = missing_tokens(h, h->boot.kernel_cmdline_file, false, &missing);
-		file = "/etc/kernel/cmdline";
-		apply = "proxmox-boot-tool refresh";
-		if (e >= 0 && h->grub.known) {
-			bool u;
-			char *g = grub_cmdline(h, &u);
-
-			if (g)
-				e = missing_tokens(h, g, true, &other);
-			free(g);
-		}
-	}
 	if (e < 0)
-		goto out;
-	if (file && missing) {
+		return e;
+	if (bp == PT_BOOT_GRUB && h->grub.known)
+		grub_overrides(h, out);
+	if (sync.state == PT_BOOT_SYNC_NOT_REFRESHED) {
 		f = pt_findings_add(out, PT_AREA_BOOT, "boot.not-refreshed", PT_SEV_WARN, NULL,
 				    boot_fact);
-		pt_finding_message(out, f,
-				   "%s configures %s, but the running kernel did not get it "
-				   "(/proc/cmdline): edited but not applied, or not rebooted since",
-				   file, missing);
-		pt_finding_hint(out, f, "run %s, then reboot", apply);
-	} else if (file && !unknown && (grub || bp == PT_BOOT_SDBOOT_PBT)) {
+		pt_boot_sync_message(&sync, out, f);
+	} else if (sync.state == PT_BOOT_SYNC_IN_SYNC) {
 		f = pt_findings_add(out, PT_AREA_BOOT, "boot.in-sync", PT_SEV_PASS, NULL,
 				    boot_fact);
-		pt_finding_message(out, f, "the running kernel got every parameter %s configures",
-				   file);
-	} else if (unknown) {
+		pt_boot_sync_message(&sync, out, f);
+	} else if (sync.state == PT_BOOT_SYNC_CONFIG_UNKNOWN) {
 		f = pt_findings_add(out, PT_AREA_BOOT, "boot.config-unknown", PT_SEV_INFO, NULL,
 				    boot_fact);
-		pt_finding_message(out, f,
-				   "the GRUB command line cannot be evaluated without running "
-				   "the file (command substitution, conditionals)");
-	} else {
-		f = NULL;
+		pt_boot_sync_message(&sync, out, f);
 	}
 	if (f && bp == PT_BOOT_GRUB)
 		grub_evidence(h, out, f);
@@ -365,45 +280,81 @@ static int config_findings(const struct pt_host *h, enum pt_boot_path bp, struct
 		pt_finding_evidence(out, f, "/etc/kernel/cmdline", h->boot.kernel_cmdline_file);
 	if (f)
 		pt_finding_evidence(out, f, "/proc/cmdline", h->cmdline_raw);
-	if (other) {
+	if (sync.other) {
 		f = pt_findings_add(out, PT_AREA_BOOT, "boot.wrong-file", PT_SEV_WARN, NULL,
 				    boot_fact);
-		if (bp == PT_BOOT_GRUB) {
-			pt_finding_message(out, f,
-					   "/etc/kernel/cmdline has %s, which the running kernel "
-					   "did not get: this host boots with GRUB, which does not "
-					   "read that file",
-					   other);
-			if (grub_target(h, &target) < 0) {
-				e = -ENOMEM;
-				goto out;
-			}
-			pt_finding_hint(out, f,
-					"put them in GRUB_CMDLINE_LINUX_DEFAULT in %s, run %s, "
-					"reboot",
-					target.buf, apply);
+		if ((e = pt_boot_wrong_file_message(h, &sync, out, f)) < 0)
+			goto out;
+		if (bp == PT_BOOT_GRUB)
 			pt_finding_evidence(out, f, "/etc/kernel/cmdline",
 					    h->boot.kernel_cmdline_file);
-		} else {
-			pt_finding_message(
-				out, f,
-				"the GRUB configuration has %s, which the running kernel "
-				"did not get: this host boots with systemd-boot, which "
-				"reads /etc/kernel/cmdline instead",
-				other);
-			pt_finding_hint(out, f,
-					"put them in /etc/kernel/cmdline (first line), run "
-					"proxmox-boot-tool refresh, reboot");
+		else
 			grub_evidence(h, out, f);
-		}
 		pt_finding_evidence(out, f, "/proc/cmdline", h->cmdline_raw);
 	}
 out:
 	pt_strbuf_done(&target);
-	free(grub);
-	free(missing);
-	free(other);
+	pt_boot_sync_done(&sync);
 	return e < 0 ? e : 0;
+}
+
+/* The sentences of the sync verdict, for check's findings and verify's items alike. */
+void pt_boot_sync_message(const struct pt_boot_sync *s, struct pt_findings *out,
+			  struct pt_finding *f)
+{
+	switch (s->state) {
+	case PT_BOOT_SYNC_NOT_REFRESHED:
+		pt_finding_message(out, f,
+				   "%s configures %s, but the running kernel did not get it "
+				   "(/proc/cmdline): edited but not applied, or not rebooted since",
+				   s->file, s->missing);
+		pt_finding_hint(out, f, "run %s, then reboot", s->apply);
+		break;
+	case PT_BOOT_SYNC_IN_SYNC:
+		pt_finding_message(out, f, "the running kernel got every parameter %s configures",
+				   s->file);
+		break;
+	case PT_BOOT_SYNC_CONFIG_UNKNOWN:
+		pt_finding_message(out, f,
+				   "the GRUB command line cannot be evaluated without running "
+				   "the file (command substitution, conditionals)");
+		break;
+	case PT_BOOT_SYNC_NOT_COMPARED:
+		pt_finding_message(out, f,
+				   "the configured kernel command line cannot be compared with "
+				   "/proc/cmdline here (boot path or files unknown)");
+		break;
+	}
+}
+
+int pt_boot_wrong_file_message(const struct pt_host *h, const struct pt_boot_sync *s,
+			       struct pt_findings *out, struct pt_finding *f)
+{
+	struct pt_strbuf target = {0};
+
+	if (s->path == PT_BOOT_GRUB) {
+		pt_finding_message(out, f,
+				   "/etc/kernel/cmdline has %s, which the running kernel "
+				   "did not get: this host boots with GRUB, which does not "
+				   "read that file",
+				   s->other);
+		if (grub_target(h, &target) < 0)
+			return -ENOMEM;
+		pt_finding_hint(out, f,
+				"put them in GRUB_CMDLINE_LINUX_DEFAULT in %s, run %s, reboot",
+				target.buf, s->apply);
+		pt_strbuf_done(&target);
+	} else {
+		pt_finding_message(out, f,
+				   "the GRUB configuration has %s, which the running kernel "
+				   "did not get: this host boots with systemd-boot, which "
+				   "reads /etc/kernel/cmdline instead",
+				   s->other);
+		pt_finding_hint(out, f,
+				"put them in /etc/kernel/cmdline (first line), run "
+				"proxmox-boot-tool refresh, reboot");
+	}
+	return 0;
 }
 
 int pt_check_boot_path(const struct pt_host *h, const struct pt_check_opts *o,

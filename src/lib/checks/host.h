@@ -4,6 +4,7 @@
 
 #include "derive/boot.h"
 #include "checks/finding.h"
+#include "derive/boot.h"
 
 int pt_check_cpu_virt(const struct pt_host *h, const struct pt_check_opts *o,
 		      struct pt_findings *out);
@@ -31,3 +32,11 @@ int pt_check_blacklist_shared(const struct pt_host *h, const struct pt_check_opt
 			      struct pt_findings *out);
 int pt_check_modprobe_lines(const struct pt_host *h, const struct pt_check_opts *o,
 			    struct pt_findings *out);
+
+/* The message (and hint) of a boot.* finding about the sync verdict s, in f: check's finding
+ * and verify's item say the same. */
+void pt_boot_sync_message(const struct pt_boot_sync *s, struct pt_findings *out,
+			  struct pt_finding *f);
+/* boot.wrong-file's message and hint (s->other is set). 0 or -ENOMEM. */
+int pt_boot_wrong_file_message(const struct pt_host *h, const struct pt_boot_sync *s,
+			       struct pt_findings *out, struct pt_finding *f);

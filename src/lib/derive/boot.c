@@ -454,3 +454,112 @@ enum pt_boot_path pt_boot_path(const struct pt_host *h, const char **why)
 	pt_boot_verdict_done(&v);
 	return v.path;
 }
+
+static bool in_proc_cmdline(const struct pt_host *h, const struct pt_cmdline_param *p)
+{
+	const struct pt_cmdline_param *q = NULL;
+
+	while ((q = pt_cmdline_next(&h->cmdline, p->name, q)))
+		if ((!q->value && !p->value) ||
+		    (q->value && p->value && !strcmp(q->value, p->value)))
+			return true;
+	return false;
+}
+
+/*
+ * The tokens of text the running kernel did not get, space-separated into *ret (NULL when
+ * none). only_relevant: passthrough-related parameters only.
+ */
+static int missing_tokens(const struct pt_host *h, const char *text, bool only_relevant, char **ret)
+{
+	struct pt_cmdline cl = {0};
+	struct pt_strbuf sb = {0};
+	int e = pt_cmdline_parse(text, strlen(text), &cl);
+
+	*ret = NULL;
+	if (e < 0)
+		return e == -ENOMEM ? e : 0;
+	for (size_t i = 0; i < cl.n; i++) {
+		const struct pt_cmdline_param *p = &cl.params[i];
+
+		if (p->after_dashes || i == cl.dashes || in_proc_cmdline(h, p) ||
+		    (only_relevant && !pt_boot_param_relevant(p->name)))
+			continue;
+		if (pt_strbuf_printf(&sb, "%s%s", sb.len ? " " : "", p->raw) < 0)
+			e = -ENOMEM;
+	}
+	pt_cmdline_done(&cl);
+	if (sb.len)
+		*ret = pt_strbuf_steal(&sb);
+	pt_strbuf_done(&sb);
+	return e;
+}
+
+/* GRUB_CMDLINE_LINUX + " " + GRUB_CMDLINE_LINUX_DEFAULT; NULL when either is unknown. */
+static char *grub_cmdline(const struct pt_host *h, bool *unknown)
+{
+	const struct pt_grub_var *a = &h->grub.cmdline_linux, *b = &h->grub.cmdline_linux_default;
+	struct pt_strbuf sb = {0};
+
+	*unknown = (a->assigned && !a->value) || (b->assigned && !b->value);
+	if (*unknown)
+		return NULL;
+	pt_strbuf_printf(&sb, "%s %s", a->value ? a->value : "", b->value ? b->value : "");
+	return pt_strbuf_steal(&sb);
+}
+
+int pt_boot_sync_judge(const struct pt_host *h, enum pt_boot_path bp, struct pt_boot_sync *ret)
+{
+	struct pt_boot_sync s = {.path = bp, .state = PT_BOOT_SYNC_NOT_COMPARED};
+	char *grub = NULL;
+	bool unknown = false;
+	int e = 0;
+
+	if (!h->cmdline_known) {
+		*ret = s;
+		return 0;
+	}
+	if (bp == PT_BOOT_GRUB && h->grub.known) {
+		grub = grub_cmdline(h, &unknown);
+		if (grub)
+			e = missing_tokens(h, grub, false, &s.missing);
+		s.file = "/etc/default/grub (+ grub.d)";
+		/* proxmox-kernel-helper: on a proxmox-boot-tool host GRUB lives on the ESPs. */
+		s.apply = h->boot.proxmox_boot == PT_YES ? "proxmox-boot-tool refresh"
+							 : "update-grub";
+		if (e >= 0 && h->boot.kernel_cmdline_file)
+			e = missing_tokens(h, h->boot.kernel_cmdline_file, true, &s.other);
+	} else if (bp == PT_BOOT_SDBOOT_PBT && h->boot.kernel_cmdline_file) {
+		e = missing_tokens(h, h->boot.kernel_cmdline_file, false, &s.missing);
+		s.file = "/etc/kernel/cmdline";
+		s.apply = "proxmox-boot-tool refresh";
+		if (e >= 0 && h->grub.known) {
+			bool u;
+			char *g = grub_cmdline(h, &u);
+
+			if (g)
+				e = missing_tokens(h, g, true, &s.other);
+			free(g);
+		}
+	}
+	if (s.file && s.missing)
+		s.state = PT_BOOT_SYNC_NOT_REFRESHED;
+	else if (s.file && !unknown && (grub || bp == PT_BOOT_SDBOOT_PBT))
+		s.state = PT_BOOT_SYNC_IN_SYNC;
+	else if (unknown)
+		s.state = PT_BOOT_SYNC_CONFIG_UNKNOWN;
+	free(grub);
+	if (e < 0) {
+		pt_boot_sync_done(&s);
+		return e;
+	}
+	*ret = s;
+	return 0;
+}
+
+void pt_boot_sync_done(struct pt_boot_sync *s)
+{
+	free(s->missing);
+	free(s->other);
+	s->missing = s->other = NULL;
+}

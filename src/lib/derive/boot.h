@@ -79,3 +79,28 @@ bool pt_boot_param_relevant(const char *name);
  * assignment, *line its line (0: no file assigns it, /etc/default/grub is named).
  */
 const char *pt_grub_default_file(const struct pt_host *h, unsigned *line);
+
+/* Whether the command line the boot path's configuration sets reached the running kernel. */
+enum pt_boot_sync_state {
+	PT_BOOT_SYNC_NOT_COMPARED,   /* no /proc/cmdline, or no configuration to compare */
+	PT_BOOT_SYNC_IN_SYNC,	     /* /proc/cmdline has every configured parameter */
+	PT_BOOT_SYNC_NOT_REFRESHED,  /* configured, yet not in /proc/cmdline: see missing */
+	PT_BOOT_SYNC_CONFIG_UNKNOWN, /* GRUB's value cannot be evaluated ($(...), conditionals) */
+};
+
+struct pt_boot_sync {
+	enum pt_boot_path path;
+	enum pt_boot_sync_state state;
+	const char *file;  /* the configuration compared: "/etc/kernel/cmdline", GRUB's files */
+	const char *apply; /* the command that makes it the next boot's: "update-grub" */
+	char *missing;	   /* NOT_REFRESHED: its parameters /proc/cmdline lacks, space-separated */
+	/*
+	 * Passthrough parameters of the configuration this path does not read (the other
+	 * loader's file) that /proc/cmdline lacks: edited in the wrong file. NULL when none.
+	 */
+	char *other;
+};
+
+/* Compares the configuration of boot path bp with /proc/cmdline. 0 or -ENOMEM. */
+int pt_boot_sync_judge(const struct pt_host *h, enum pt_boot_path bp, struct pt_boot_sync *ret);
+void pt_boot_sync_done(struct pt_boot_sync *s);

@@ -19,6 +19,11 @@ int pt_facts_pci(struct pt_root *r, struct pt_host *h);
 int pt_facts_pci_drivers(struct pt_root *r, struct pt_host *h);
 int pt_facts_iommu(struct pt_root *r, struct pt_host *h);
 int pt_facts_names(struct pt_root *r, const char *pci_ids_path, struct pt_host *h);
+/*
+ * On demand (verify): /dev/vfio/<group> of every IOMMU group a function of slot's slot is in,
+ * asked VFIO_GROUP_GET_STATUS on the running host (pt_iommu_group.vfio). 0 or -errno.
+ */
+int pt_facts_vfio_status(struct pt_root *r, struct pt_host *h, const struct pt_bdf *slot);
 int pt_facts_modconf(struct pt_root *r, struct pt_host *h);
 int pt_facts_modules(struct pt_root *r, struct pt_host *h);
 int pt_facts_cpu(struct pt_root *r, struct pt_host *h);

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* IOMMU groups, units and firmware tables (FACTS §1.2, §2 "Detecting an active IOMMU"). */
+#include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -185,5 +186,33 @@ int pt_facts_iommu(struct pt_root *r, struct pt_host *h)
 			      cmp_size);
 	if (h->ngroups > 1)
 		qsort(h->groups, h->ngroups, sizeof(*h->groups), cmp_group);
+	return 0;
+}
+
+static void vfio_status(struct pt_root *r, struct pt_iommu_group *g)
+{
+	int v = pt_root_vfio_group_viable(r, g->id);
+
+	g->vfio = v == 1	     ? PT_VFIO_VIABLE
+		  : v == 0	     ? PT_VFIO_NOT_VIABLE
+		  : v == -EBUSY	     ? PT_VFIO_BUSY
+		  : v == -EOPNOTSUPP ? PT_VFIO_NOT_LIVE
+		  : v == -ENOENT     ? PT_VFIO_ABSENT
+				     : PT_VFIO_ERROR;
+	g->vfio_errno = v < 0 ? -v : 0;
+}
+
+int pt_facts_vfio_status(struct pt_root *r, struct pt_host *h, const struct pt_bdf *slot)
+{
+	for (size_t i = 0; i < h->ndevs; i++) {
+		const struct pt_pci_dev *d = &h->devs[i];
+
+		if (!pt_bdf_same_slot(&d->bdf, slot) || !(d->have & PT_PCI_HAVE_GROUP))
+			continue;
+		for (size_t g = 0; g < h->ngroups; g++)
+			if (h->groups[g].id == d->iommu_group &&
+			    h->groups[g].vfio == PT_VFIO_NOT_READ)
+				vfio_status(r, &h->groups[g]);
+	}
 	return 0;
 }

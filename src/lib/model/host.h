@@ -140,11 +140,24 @@ struct pt_pci_dev {
 	size_t nmem;
 };
 
+/* What VFIO_GROUP_GET_STATUS said of /dev/vfio/<group> (a live-only fact, read on demand). */
+enum pt_vfio_status {
+	PT_VFIO_NOT_READ,   /* not asked for (only verify reads it) */
+	PT_VFIO_NOT_LIVE,   /* the root is not the running host */
+	PT_VFIO_VIABLE,	    /* the kernel calls the group viable */
+	PT_VFIO_NOT_VIABLE, /* a member is still on a host driver */
+	PT_VFIO_BUSY,	    /* another user holds the group (a running VM) */
+	PT_VFIO_ABSENT,	    /* no /dev/vfio/<group>: vfio-pci holds no device of it */
+	PT_VFIO_ERROR,	    /* see vfio_errno */
+};
+
 struct pt_iommu_group {
 	int id;
 	char *type;	 /* "DMA", "DMA-FQ", "identity", ... or NULL (kernel < 5.11) */
 	size_t *members; /* indices into pt_host.devs, sorted by address */
 	size_t nmembers;
+	enum pt_vfio_status vfio;
+	int vfio_errno; /* PT_VFIO_ERROR: the errno of the open or the ioctl */
 };
 
 /* Metadata a snapshot records for facts that are not files (DESIGN: live-only facts). */

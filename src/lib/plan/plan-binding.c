@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "parse/cmdline.h"
+#include "parse/override-script.h"
 #include "plan/planner.h"
 #include "util/strbuf.h"
 
@@ -456,30 +457,8 @@ static const char override_head[] =
 int pt_plan_overrides(const struct pt_host *h, struct pt_strv *lines, struct pt_strv *slots)
 {
 	const struct pt_raw_file *f = pt_host_raw_file(h, PT_PLAN_INITRAMFS_SCRIPT);
-	const char *p = f ? f->data : NULL, *end = p ? p + f->len : NULL;
-	int e = 0;
 
-	while (p && p < end && e >= 0) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
-		char slot[32], line[96];
-		unsigned ven, dev;
-		int used = 0;
-
-		if (n < sizeof(line)) {
-			memcpy(line, p, n);
-			line[n] = '\0';
-			if (sscanf(line, "override %31[0-9a-f:.] 0x%4x 0x%4x%n", slot, &ven, &dev,
-				   &used) == 3 &&
-			    (size_t)used == n) {
-				e = pt_strv_push(lines, line);
-				if (e >= 0)
-					e = pt_strv_push(slots, slot);
-			}
-		}
-		p += n + 1;
-	}
-	return e < 0 ? e : 0;
+	return f && f->data ? pt_override_script_parse(f->data, f->len, lines, slots) : 0;
 }
 
 /* The override lines an earlier apply wrote for slots this plan does not write again. */

@@ -89,7 +89,7 @@ static json_object *str_or_null(const char *s)
 	return s ? json_object_new_string(s) : NULL;
 }
 
-static json_object *finding_json(const struct pt_host *h, const struct pt_finding *f)
+json_object *pt_json_finding(const struct pt_host *h, const struct pt_finding *f)
 {
 	json_object *o = json_object_new_object(), *ev = json_object_new_array(),
 		    *devs = json_object_new_array();
@@ -151,7 +151,7 @@ static int render_json(const struct pt_host *h, const struct pt_findings *l, FIL
 	json_object_object_add(doc, "counts", counts);
 	json_object_object_add(doc, "subjects", subjects_json(h, l));
 	for (size_t i = 0; i < l->n; i++)
-		json_object_array_add(list, finding_json(h, &l->v[i]));
+		json_object_array_add(list, pt_json_finding(h, &l->v[i]));
 	json_object_object_add(doc, "findings", list);
 	e = pt_json_print(doc, out);
 	json_object_put(doc);
