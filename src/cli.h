@@ -69,12 +69,6 @@ bool pt_cli_plan_option(struct pt_plan_request *req, int opt);
 /* --boot-path LOADER ('L'): 0, or the exit status of the usage error it printed. */
 int pt_cli_boot_path_option(const struct pt_cli *cli, const char *cmd, const char *arg,
 			    struct pt_plan_request *req);
-/*
- * The plan as `plan` prints it: devices, diffs, commands, reasons, notes, refusals, and (for
- * `plan`, not for apply's preview) what to do next with SLOT as the user wrote it.
- */
-int pt_cli_print_plan(const struct pt_host *h, const struct pt_plan *p,
-		      const struct pt_plan_request *req, const char *slot, bool next, FILE *out);
 /* Asks "question [y/N]" on a terminal; without one, refuses unless --yes was given. */
 bool pt_cli_confirm(const struct pt_cli *cli, const char *cmd, bool yes, const char *question);
 int pt_cmd_snapshot(struct pt_cli *cli, int argc, char **argv);

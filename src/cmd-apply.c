@@ -14,6 +14,7 @@
 #include "edit/diff.h"
 #include "edit/journal.h"
 #include "plan/plan.h"
+#include "render/plan.h"
 #include "util/run.h"
 
 bool pt_cli_confirm(const struct pt_cli *cli, const char *cmd, bool yes, const char *question)
@@ -126,7 +127,7 @@ static int apply_plan(struct pt_cli *cli, struct pt_root *root, const struct pt_
 	char *id = NULL, *err = NULL;
 	int e;
 
-	pt_cli_print_plan(h, p, req, o->slot, false, stdout);
+	pt_render_plan(h, p, &(struct pt_plan_render_opts){false, req, o->slot, false}, stdout);
 	if (p->refused)
 		return PT_EXIT_FINDINGS;
 	if (p->questions.n) {

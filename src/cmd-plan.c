@@ -1,15 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* `passthru plan SLOT`: the change set that gives a slot to vfio-pci at boot; writes nothing. */
 #include <errno.h>
-#include <json-c/json.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
-#include "edit/diff.h"
 #include "plan/plan.h"
-#include "render/json.h"
+#include "render/plan.h"
 
 static void help(void)
 {
@@ -31,192 +29,6 @@ static void help(void)
 	      "overrides) or unanswered (the plan needs the boot path and the host does not\n"
 	      "show it: --boot-path), 2 usage or operational error.\n",
 	      stdout);
-}
-
-static char *argv_text(const struct pt_txn_cmd *c)
-{
-	return pt_strv_join(&c->argv, " ");
-}
-
-/*
- * Lines of one file that share a reason are listed together ("vfio, vfio_pci"); a second
- * reason for the line just shown is printed under it without repeating the line.
- */
-static void print_reasons(const struct pt_plan_reason *r, size_t n, FILE *out)
-{
-	for (size_t i = 0, j; i < n; i = j) {
-		for (j = i + 1; j < n && streq(r[j].path, r[i].path) && streq(r[j].why, r[i].why);
-		     j++)
-			;
-		if (i == 0 || j > i + 1 || !streq(r[i - 1].path, r[i].path) ||
-		    !streq(r[i - 1].line, r[i].line)) {
-			fprintf(out, "  %s: ", r[i].path);
-			for (size_t k = i; k < j; k++)
-				fprintf(out, "%s%s", k > i ? ", " : "", r[k].line);
-			fputc('\n', out);
-		}
-		fprintf(out, "      %s\n", r[i].why);
-	}
-}
-
-/* The plan options of req as apply takes them, each with a leading space. */
-static void plan_options_text(const struct pt_plan_request *req, FILE *out)
-{
-	if (req->override_guards)
-		fputs(" --force", out);
-	if (req->iommu_pt)
-		fputs(" --iommu-pt", out);
-	if (req->blacklist)
-		fputs(" --blacklist", out);
-	if (req->no_disable_vga)
-		fputs(" --no-disable-vga", out);
-	if (req->boot_path == PT_BOOT_GRUB)
-		fputs(" --boot-path grub", out);
-	else if (req->boot_path == PT_BOOT_SDBOOT)
-		fputs(" --boot-path systemd-boot", out);
-}
-
-/* What comes after the plan: apply (with the same options), the reboot, verify. */
-static void print_next(const struct pt_plan *p, const struct pt_plan_request *req, const char *slot,
-		       FILE *out)
-{
-	if (p->refused || p->questions.n)
-		return;
-	fputs("\nNext:\n", out);
-	if (p->txn.n) {
-		fputs("  passthru apply", out);
-		plan_options_text(req, out);
-		fprintf(out, " %s, reboot, then passthru verify %s\n", slot, slot);
-	} else {
-		fprintf(out,
-			"  nothing to apply; if the host has not rebooted since these changes, "
-			"reboot, then passthru verify %s\n",
-			slot);
-	}
-}
-
-int pt_cli_print_plan(const struct pt_host *h, const struct pt_plan *p,
-		      const struct pt_plan_request *req, const char *slot, bool next, FILE *out)
-{
-	struct pt_strbuf sb = {0};
-	int e;
-
-	if (p->blockers.n) {
-		fputs("Refused (no option overrides this):\n", out);
-		for (size_t i = 0; i < p->blockers.n; i++)
-			fprintf(out, "  - %s\n", p->blockers.v[i]);
-		return 0;
-	}
-	fputs("Devices for vfio-pci:\n", out);
-	for (size_t i = 0; i < p->ndevs; i++) {
-		const struct pt_pci_dev *d = &h->devs[p->devs[i]];
-
-		fprintf(out, "  %s %04x:%04x%s%s\n", d->slot, d->vendor, d->device,
-			d->class_name ? " " : "", d->class_name ? d->class_name : "");
-	}
-	fputs("\nChanges:\n", out);
-	e = pt_txn_diff(&p->txn, &sb);
-	if (e < 0)
-		return e;
-	if (p->txn.n == 0)
-		fputs("  none: the host is already configured\n", out);
-	else
-		fwrite(sb.buf, 1, sb.len, out);
-	pt_strbuf_done(&sb);
-	fputs("\nCommands:\n", out);
-	if (p->txn.ncmds == 0)
-		fputs("  none\n", out);
-	for (size_t i = 0; i < p->txn.ncmds; i++) {
-		char *a = argv_text(&p->txn.cmds[i]);
-
-		fprintf(out, "  %s\n      %s\n", a ? a : "?", p->txn.cmds[i].why);
-		free(a);
-	}
-	fputs("\nWhy:\n", out);
-	if (p->nreasons == 0)
-		fputs("  none\n", out);
-	print_reasons(p->reasons, p->nreasons, out);
-	if (p->notes.n) {
-		fputs("\nNotes:\n", out);
-		for (size_t i = 0; i < p->notes.n; i++)
-			fprintf(out, "  - %s\n", p->notes.v[i]);
-	}
-	if (p->refusals.n) {
-		fprintf(out, "\n%s:\n", p->refused ? "Refused" : "Guards overridden (--force)");
-		for (size_t i = 0; i < p->refusals.n; i++)
-			fprintf(out, "  - %s\n", p->refusals.v[i]);
-		if (p->refused)
-			fputs("  (--force plans it anyway)\n", out);
-	}
-	if (p->questions.n) {
-		fputs("\nUnanswered (apply refuses until it is answered):\n", out);
-		for (size_t i = 0; i < p->questions.n; i++)
-			fprintf(out, "  - %s\n", p->questions.v[i]);
-	}
-	if (next)
-		print_next(p, req, slot, out);
-	return 0;
-}
-
-static json_object *strv_json(const struct pt_strv *sv)
-{
-	json_object *a = json_object_new_array();
-
-	for (size_t i = 0; i < sv->n; i++)
-		json_object_array_add(a, json_object_new_string(sv->v[i]));
-	return a;
-}
-
-static int print_json(const struct pt_host *h, const struct pt_plan *p, FILE *out)
-{
-	json_object *doc = json_object_new_object(), *a;
-	int e;
-
-	a = json_object_new_array();
-	for (size_t i = 0; i < p->ndevs; i++)
-		json_object_array_add(a, json_object_new_string(h->devs[p->devs[i]].slot));
-	json_object_object_add(doc, "devices", a);
-	a = json_object_new_array();
-	for (size_t i = 0; i < p->txn.n; i++) {
-		const struct pt_edit *ed = &p->txn.edits[i];
-		struct pt_strbuf sb = {0};
-		json_object *o = json_object_new_object();
-
-		pt_diff_unified(ed->path, ed->old, ed->old_len, ed->new, ed->new_len, &sb);
-		json_object_object_add(o, "path", json_object_new_string(ed->path));
-		json_object_object_add(o, "creates", json_object_new_boolean(ed->old == NULL));
-		json_object_object_add(o, "diff", json_object_new_string(pt_strbuf_str(&sb)));
-		json_object_array_add(a, o);
-		pt_strbuf_done(&sb);
-	}
-	json_object_object_add(doc, "files", a);
-	a = json_object_new_array();
-	for (size_t i = 0; i < p->txn.ncmds; i++) {
-		json_object *o = json_object_new_object();
-
-		json_object_object_add(o, "argv", strv_json(&p->txn.cmds[i].argv));
-		json_object_object_add(o, "why", json_object_new_string(p->txn.cmds[i].why));
-		json_object_array_add(a, o);
-	}
-	json_object_object_add(doc, "commands", a);
-	a = json_object_new_array();
-	for (size_t i = 0; i < p->nreasons; i++) {
-		json_object *o = json_object_new_object();
-
-		json_object_object_add(o, "path", json_object_new_string(p->reasons[i].path));
-		json_object_object_add(o, "line", json_object_new_string(p->reasons[i].line));
-		json_object_object_add(o, "why", json_object_new_string(p->reasons[i].why));
-		json_object_array_add(a, o);
-	}
-	json_object_object_add(doc, "reasons", a);
-	json_object_object_add(doc, "notes", strv_json(&p->notes));
-	json_object_object_add(doc, "refusals", strv_json(&p->refusals));
-	json_object_object_add(doc, "blockers", strv_json(&p->blockers));
-	json_object_object_add(doc, "refused", json_object_new_boolean(p->refused));
-	json_object_object_add(doc, "questions", strv_json(&p->questions));
-	e = pt_json_print(doc, out);
-	json_object_put(doc);
-	return e;
 }
 
 const char pt_cli_plan_options_help[] =
@@ -312,8 +124,9 @@ int pt_cmd_plan(struct pt_cli *cli, int argc, char **argv)
 	} else if (e < 0) {
 		fprintf(stderr, "%s: plan: %s\n", cli->prog, strerror(-e));
 	} else {
-		e = json ? print_json(&h, &p, stdout)
-			 : pt_cli_print_plan(&h, &p, &req, argv[optind], true, stdout);
+		e = pt_render_plan(&h, &p,
+				   &(struct pt_plan_render_opts){json, &req, argv[optind], true},
+				   stdout);
 		if (e < 0)
 			fprintf(stderr, "%s: plan: %s\n", cli->prog, strerror(-e));
 	}
