@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "derive/verdicts.h"
 #include "facts/facts.h"
 #include "root.h"
 
@@ -37,8 +38,12 @@ bool pt_cli_global_option(struct pt_cli *cli, int opt, const char *arg);
  */
 int pt_cli_slot_arg(const struct pt_cli *cli, const char *cmd, int argc, char **argv,
 		    struct pt_bdf *ret);
-/* Opens the root and gathers the host model; prints the error and returns -errno on failure. */
-int pt_cli_load_host(const struct pt_cli *cli, struct pt_root **ret_root, struct pt_host *ret);
+/*
+ * Opens the root, gathers the host model and derives its verdicts (once: every later step
+ * reads them); prints the error and returns -errno on failure (nothing to free then).
+ */
+int pt_cli_load_host(const struct pt_cli *cli, struct pt_root **ret_root, struct pt_host *ret,
+		     struct pt_verdicts *ret_vd);
 int pt_cli_usage_error(const struct pt_cli *cli, const char *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 

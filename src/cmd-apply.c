@@ -98,17 +98,19 @@ static void apply_help(void)
 static int confirm_applied(const struct pt_cli *cli, const struct pt_plan_request *req)
 {
 	struct pt_root *root;
+	struct pt_verdicts vd;
 	struct pt_host h;
 	struct pt_plan p;
 	int e;
 
-	if (pt_cli_load_host(cli, &root, &h) < 0)
+	if (pt_cli_load_host(cli, &root, &h, &vd) < 0)
 		return -EIO;
-	e = pt_plan_build(&h, req, &p);
+	e = pt_plan_build(&h, &vd, req, &p);
 	if (e >= 0) {
 		e = p.txn.n == 0 ? 0 : -EIO;
 		pt_plan_done(&p);
 	}
+	pt_verdicts_done(&vd);
 	pt_host_done(&h);
 	pt_root_free(root);
 	return e;
@@ -174,6 +176,7 @@ int pt_cmd_apply(struct pt_cli *cli, int argc, char **argv)
 	struct pt_plan_request req = {0};
 	struct apply_opts o = {0};
 	struct pt_root *root;
+	struct pt_verdicts vd;
 	struct pt_host h;
 	struct pt_plan p;
 	int opt, e, rc;
@@ -202,9 +205,9 @@ int pt_cmd_apply(struct pt_cli *cli, int argc, char **argv)
 	if ((rc = pt_cli_slot_arg(cli, "apply ", argc, argv, &req.slot)) != 0)
 		return rc;
 	o.slot = argv[optind];
-	if (pt_cli_load_host(cli, &root, &h) < 0)
+	if (pt_cli_load_host(cli, &root, &h, &vd) < 0)
 		return PT_EXIT_ERROR;
-	e = pt_plan_build(&h, &req, &p);
+	e = pt_plan_build(&h, &vd, &req, &p);
 	if (e < 0) {
 		fprintf(stderr, "%s: apply: %s\n", cli->prog,
 			e == -ENODEV ? "no such PCI device in this root" : strerror(-e));
@@ -218,6 +221,7 @@ int pt_cmd_apply(struct pt_cli *cli, int argc, char **argv)
 		rc = apply_plan(cli, root, &h, &p, &req, &o);
 		pt_plan_done(&p);
 	}
+	pt_verdicts_done(&vd);
 	pt_host_done(&h);
 	pt_root_free(root);
 	return rc;

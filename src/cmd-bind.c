@@ -387,6 +387,7 @@ static int bind_main(struct pt_cli *cli, int argc, char **argv, enum pt_bind_op 
 	struct pt_bind_request req = {.op = op};
 	struct pt_bind_plan p;
 	struct pt_root *root;
+	struct pt_verdicts vd;
 	struct pt_host h;
 	unsigned line;
 	bool yes = false;
@@ -412,7 +413,7 @@ static int bind_main(struct pt_cli *cli, int argc, char **argv, enum pt_bind_op 
 	}
 	if ((rc = pt_cli_slot_arg(cli, usage_cmd, argc, argv, &req.slot)) != 0)
 		return rc;
-	if (pt_cli_load_host(cli, &root, &h) < 0)
+	if (pt_cli_load_host(cli, &root, &h, &vd) < 0)
 		return PT_EXIT_ERROR;
 	e = pt_bind_plan_build(&h, &req, &p, &line);
 	if (e == -ENODEV)
@@ -427,6 +428,7 @@ static int bind_main(struct pt_cli *cli, int argc, char **argv, enum pt_bind_op 
 	rc = e < 0 ? PT_EXIT_ERROR : run(cli, root, &h, &p, cmd, yes);
 	if (e >= 0)
 		pt_bind_plan_done(&p);
+	pt_verdicts_done(&vd);
 	pt_host_done(&h);
 	pt_root_free(root);
 	if (fflush(stdout) != 0 && rc == PT_EXIT_OK) {

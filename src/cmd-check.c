@@ -100,12 +100,13 @@ static bool want_color(void)
 	return isatty(STDOUT_FILENO) && !(no_color && *no_color);
 }
 
-static int run(const struct pt_cli *cli, const struct pt_host *h, const struct check_args *a)
+static int run(const struct pt_cli *cli, const struct pt_host *h, const struct pt_verdicts *vd,
+	       const struct check_args *a)
 {
 	struct pt_check_opts o = {.devices = a->devices, .ndevices = a->ndevices};
 	struct pt_check_render_opts ro = {.json = a->json, .color = !a->json && want_color()};
 	struct pt_findings l = {0};
-	int e = pt_checks_run(h, &o, &l), rc;
+	int e = pt_checks_run(h, vd, &o, &l), rc;
 
 	if (e < 0) {
 		fprintf(stderr, "%s: check: %s\n", cli->prog, strerror(-e));
@@ -123,6 +124,7 @@ int pt_cmd_check(struct pt_cli *cli, int argc, char **argv)
 {
 	struct check_args a = {0};
 	struct pt_root *root;
+	struct pt_verdicts vd;
 	struct pt_host h;
 	int rc = parse_args(cli, argc, argv, &a);
 
@@ -130,11 +132,12 @@ int pt_cmd_check(struct pt_cli *cli, int argc, char **argv)
 		free(a.devices);
 		return rc < 0 ? PT_EXIT_OK : rc;
 	}
-	if (pt_cli_load_host(cli, &root, &h) < 0) {
+	if (pt_cli_load_host(cli, &root, &h, &vd) < 0) {
 		free(a.devices);
 		return PT_EXIT_ERROR;
 	}
-	rc = devices_exist(cli, &h, &a) ? run(cli, &h, &a) : PT_EXIT_ERROR;
+	rc = devices_exist(cli, &h, &a) ? run(cli, &h, &vd, &a) : PT_EXIT_ERROR;
+	pt_verdicts_done(&vd);
 	pt_host_done(&h);
 	pt_root_free(root);
 	free(a.devices);

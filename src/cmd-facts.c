@@ -24,6 +24,7 @@ int pt_cmd_facts(struct pt_cli *cli, int argc, char **argv)
 		{},
 	};
 	struct pt_root *root;
+	struct pt_verdicts vd;
 	struct pt_host h;
 	int opt, e;
 
@@ -38,11 +39,12 @@ int pt_cmd_facts(struct pt_cli *cli, int argc, char **argv)
 	}
 	if (optind < argc)
 		return pt_cli_usage_error(cli, "facts ", "unexpected argument '%s'", argv[optind]);
-	if (pt_cli_load_host(cli, &root, &h) < 0)
+	if (pt_cli_load_host(cli, &root, &h, &vd) < 0)
 		return PT_EXIT_ERROR;
-	e = pt_render_facts(&h, stdout);
+	e = pt_render_facts(&h, &vd, stdout);
 	if (e < 0)
 		fprintf(stderr, "%s: %s\n", cli->prog, strerror(-e));
+	pt_verdicts_done(&vd);
 	pt_host_done(&h);
 	pt_root_free(root);
 	return e < 0 ? PT_EXIT_ERROR : PT_EXIT_OK;

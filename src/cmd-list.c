@@ -36,6 +36,7 @@ int pt_cmd_list(struct pt_cli *cli, int argc, char **argv)
 	};
 	struct pt_list_opts o = {0};
 	struct pt_root *root;
+	struct pt_verdicts vd;
 	struct pt_host h;
 	char *err = NULL;
 	int opt, e;
@@ -71,12 +72,13 @@ int pt_cmd_list(struct pt_cli *cli, int argc, char **argv)
 	}
 	if (optind < argc)
 		return pt_cli_usage_error(cli, "list ", "unexpected argument '%s'", argv[optind]);
-	if (pt_cli_load_host(cli, &root, &h) < 0)
+	if (pt_cli_load_host(cli, &root, &h, &vd) < 0)
 		return PT_EXIT_ERROR;
-	e = pt_render_list(&h, &o, stdout, &err);
+	e = pt_render_list(&h, &vd, &o, stdout, &err);
 	if (e < 0)
 		fprintf(stderr, "%s: %s\n", cli->prog, err ? err : strerror(-e));
 	free(err);
+	pt_verdicts_done(&vd);
 	pt_host_done(&h);
 	pt_root_free(root);
 	if (fflush(stdout) != 0 && e >= 0) {

@@ -91,6 +91,7 @@ int pt_cmd_plan(struct pt_cli *cli, int argc, char **argv)
 	struct pt_plan_request req = {0};
 	struct pt_plan p;
 	struct pt_root *root;
+	struct pt_verdicts vd;
 	struct pt_host h;
 	bool json = false;
 	int opt, e;
@@ -115,9 +116,9 @@ int pt_cmd_plan(struct pt_cli *cli, int argc, char **argv)
 	}
 	if ((e = pt_cli_slot_arg(cli, "plan ", argc, argv, &req.slot)) != 0)
 		return e;
-	if (pt_cli_load_host(cli, &root, &h) < 0)
+	if (pt_cli_load_host(cli, &root, &h, &vd) < 0)
 		return PT_EXIT_ERROR;
-	e = pt_plan_build(&h, &req, &p);
+	e = pt_plan_build(&h, &vd, &req, &p);
 	if (e == -ENODEV) {
 		fprintf(stderr, "%s: plan: no PCI device %s in this root\n", cli->prog,
 			argv[optind]);
@@ -134,6 +135,7 @@ int pt_cmd_plan(struct pt_cli *cli, int argc, char **argv)
 
 	if (e >= 0 || e == -ENODEV)
 		pt_plan_done(&p);
+	pt_verdicts_done(&vd);
 	pt_host_done(&h);
 	pt_root_free(root);
 	if (fflush(stdout) != 0 && e >= 0) {

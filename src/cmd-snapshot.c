@@ -63,6 +63,7 @@ int pt_cmd_snapshot(struct pt_cli *cli, int argc, char **argv)
 	struct pt_strv warnings = {0};
 	const char *out = NULL;
 	struct pt_root *root;
+	struct pt_verdicts vd;
 	struct pt_host h;
 	char *buf = NULL;
 	size_t len = 0;
@@ -87,7 +88,7 @@ int pt_cmd_snapshot(struct pt_cli *cli, int argc, char **argv)
 					  argv[optind]);
 	if (!out)
 		return pt_cli_usage_error(cli, "snapshot ", "no output file: use -o FILE.tar.gz");
-	if (pt_cli_load_host(cli, &root, &h) < 0)
+	if (pt_cli_load_host(cli, &root, &h, &vd) < 0)
 		return PT_EXIT_ERROR;
 	e = pt_snapshot_capture(root, &h, &o, &buf, &len, &warnings);
 	if (e < 0)
@@ -99,6 +100,7 @@ int pt_cmd_snapshot(struct pt_cli *cli, int argc, char **argv)
 		fprintf(stderr, "%s: not captured: %s\n", cli->prog, warnings.v[i]);
 	free(buf);
 	pt_strv_done(&warnings);
+	pt_verdicts_done(&vd);
 	pt_host_done(&h);
 	pt_root_free(root);
 	return e < 0 ? PT_EXIT_ERROR : PT_EXIT_OK;

@@ -34,6 +34,7 @@ int pt_cmd_verify(struct pt_cli *cli, int argc, char **argv)
 	};
 	struct pt_findings fl = {0};
 	struct pt_root *root;
+	struct pt_verdicts vd;
 	struct pt_host h;
 	struct pt_bdf b;
 	bool json = false;
@@ -55,7 +56,7 @@ int pt_cmd_verify(struct pt_cli *cli, int argc, char **argv)
 	}
 	if ((e = pt_cli_slot_arg(cli, "verify ", argc, argv, &b)) != 0)
 		return e;
-	if (pt_cli_load_host(cli, &root, &h) < 0)
+	if (pt_cli_load_host(cli, &root, &h, &vd) < 0)
 		return PT_EXIT_ERROR;
 	idx = pt_host_dev_index(&h, &b);
 	if (idx < 0) {
@@ -63,7 +64,7 @@ int pt_cmd_verify(struct pt_cli *cli, int argc, char **argv)
 			argv[optind]);
 		e = PT_EXIT_ERROR;
 	} else if ((e = pt_facts_vfio_status(root, &h, &b)) < 0 ||
-		   (e = pt_verify_run(&h, (size_t)idx, &fl)) < 0 ||
+		   (e = pt_verify_run(&h, &vd, (size_t)idx, &fl)) < 0 ||
 		   (e = pt_render_verify(&h, (size_t)idx, &fl, json, stdout)) < 0) {
 		fprintf(stderr, "%s: verify: %s\n", cli->prog, strerror(-e));
 		e = PT_EXIT_ERROR;
@@ -71,6 +72,7 @@ int pt_cmd_verify(struct pt_cli *cli, int argc, char **argv)
 		e = pt_verify_ready(&fl) ? PT_EXIT_OK : PT_EXIT_FINDINGS;
 	}
 	pt_findings_done(&fl);
+	pt_verdicts_done(&vd);
 	pt_host_done(&h);
 	pt_root_free(root);
 	return e;

@@ -91,7 +91,8 @@ int pt_cli_slot_arg(const struct pt_cli *cli, const char *cmd, int argc, char **
 	return 0;
 }
 
-int pt_cli_load_host(const struct pt_cli *cli, struct pt_root **ret_root, struct pt_host *ret)
+int pt_cli_load_host(const struct pt_cli *cli, struct pt_root **ret_root, struct pt_host *ret,
+		     struct pt_verdicts *ret_vd)
 {
 	struct pt_facts_opts opts = {.pci_ids_path = cli->pci_ids};
 	struct pt_root *root = NULL;
@@ -135,6 +136,13 @@ int pt_cli_load_host(const struct pt_cli *cli, struct pt_root **ret_root, struct
 	/* What could not be read is "unknown" in the output; say why once, on stderr. */
 	for (size_t i = 0; i < ret->problems.n; i++)
 		fprintf(stderr, "%s: warning: %s\n", cli->prog, ret->problems.v[i]);
+	e = pt_derive(ret, ret_vd);
+	if (e < 0) {
+		fprintf(stderr, "%s: %s\n", cli->prog, strerror(-e));
+		pt_host_done(ret);
+		pt_root_free(root);
+		return e;
+	}
 	if (ret->ndevs && !ret->names_known)
 		fprintf(stderr,
 			"%s: note: no device names: %s has no pci.ids (/usr/share/misc/pci.ids); "

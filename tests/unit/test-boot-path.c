@@ -202,6 +202,7 @@ static void test_no_override_by_passthru(void **state)
 {
 	const char *proc = "BOOT_IMAGE=/boot/vmlinuz root=/dev/sda1 ro quiet intel_iommu=on";
 	struct pt_check_opts o = {0};
+	struct pt_verdicts vd;
 	struct pt_findings fl = {0};
 	struct pt_host h = {.boot = {.efi = PT_NO}};
 
@@ -218,7 +219,9 @@ static void test_no_override_by_passthru(void **state)
 	assert_int_equal(pt_cmdline_parse(proc, strlen(proc), &h.cmdline), 0);
 	h.cmdline_known = true;
 	h.cmdline_raw = (char *)proc;
-	assert_int_equal(pt_check_boot_path(&h, &o, &fl), 0);
+	assert_int_equal(pt_derive(&h, &vd), 0);
+	assert_int_equal(pt_check_boot_path(&h, &vd, &o, &fl), 0);
+	pt_verdicts_done(&vd);
 	for (size_t i = 0; i < fl.n; i++)
 		assert_string_not_equal(fl.v[i].id, "boot.grub-override");
 	assert_true(fl.n > 0);

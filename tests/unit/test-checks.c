@@ -11,7 +11,8 @@
 #include "checks/finding.h"
 #include "derive/iommu.h"
 
-static int add_two(const struct pt_host *h, const struct pt_check_opts *o, struct pt_findings *out)
+static int add_two(const struct pt_host *h, const struct pt_verdicts *vd,
+		   const struct pt_check_opts *o, struct pt_findings *out)
 {
 	struct pt_pci_dev d = {.bdf = {0, 1, 0, 0}};
 	struct pt_finding *f;
@@ -24,7 +25,8 @@ static int add_two(const struct pt_host *h, const struct pt_check_opts *o, struc
 	return 0;
 }
 
-static int never(const struct pt_host *h, const struct pt_check_opts *o, struct pt_findings *out)
+static int never(const struct pt_host *h, const struct pt_verdicts *vd,
+		 const struct pt_check_opts *o, struct pt_findings *out)
 {
 	fail_msg("a live-only check ran on a snapshot root");
 	return 0;
@@ -40,7 +42,7 @@ static void test_sorted_and_skipped(void **state)
 	struct pt_check_opts o = {0};
 	struct pt_findings l = {0};
 
-	assert_int_equal(pt_checks_run_table(table, 2, &h, &o, &l), 0);
+	assert_int_equal(pt_checks_run_table(table, 2, &h, NULL, &o, &l), 0);
 	assert_int_equal(l.n, 3);
 	assert_string_equal(l.v[0].id, "a.first");
 	assert_string_equal(l.v[1].id, "kvm.skipped");

@@ -130,6 +130,7 @@ static void test_refuse(void **state)
 struct loaded {
 	struct pt_root *root;
 	struct pt_host h;
+	struct pt_verdicts vd;
 	struct pt_plan p;
 };
 
@@ -142,6 +143,7 @@ static void load(struct loaded *l, const char *root)
 	*l = (struct loaded){0};
 	assert_int_equal(pt_root_open(path, &l->root, &err), 0);
 	assert_int_equal(pt_facts_gather(l->root, &o, &l->h), 0);
+	assert_int_equal(pt_derive(&l->h, &l->vd), 0);
 }
 
 static void build(struct loaded *l, const char *slot, bool iommu_pt, bool force)
@@ -149,12 +151,16 @@ static void build(struct loaded *l, const char *slot, bool iommu_pt, bool force)
 	struct pt_plan_request req = {.iommu_pt = iommu_pt, .override_guards = force};
 
 	assert_int_equal(pt_bdf_parse_user(slot, &req.slot), 0);
-	assert_int_equal(pt_plan_build(&l->h, &req, &l->p), 0);
+	/* Tests edit the model after loading it: judge it as it is now. */
+	pt_verdicts_done(&l->vd);
+	assert_int_equal(pt_derive(&l->h, &l->vd), 0);
+	assert_int_equal(pt_plan_build(&l->h, &l->vd, &req, &l->p), 0);
 }
 
 static void unload(struct loaded *l)
 {
 	pt_plan_done(&l->p);
+	pt_verdicts_done(&l->vd);
 	pt_host_done(&l->h);
 	pt_root_free(l->root);
 }
@@ -596,7 +602,7 @@ static void test_build_no_such_slot(void **state)
 
 	load(&l, "guide-host");
 	assert_int_equal(pt_bdf_parse_user("0000:09:00.0", &req.slot), 0);
-	assert_int_equal(pt_plan_build(&l.h, &req, &l.p), -ENODEV);
+	assert_int_equal(pt_plan_build(&l.h, &l.vd, &req, &l.p), -ENODEV);
 	unload(&l);
 }
 

@@ -389,14 +389,8 @@ static void report_flat(const struct pt_dev_ctx *c)
 /* Whether the kernel has enabled ACS, and so which ACS Control the walk judges. */
 static int acs_basis(struct walk *w)
 {
-	struct pt_iommu_verdict v;
-	int e = pt_iommu_judge(w->c->h, &v);
-
-	if (e < 0)
-		return e;
-	w->acs_on = pt_iommu_acs_enabled(&v);
+	w->acs_on = w->c->vd->acs_enabled;
 	w->basis = w->acs_on == PT_YES ? PT_PCI_ACS_AS_READ : PT_PCI_ACS_WHEN_ENABLED;
-	pt_iommu_verdict_done(&v);
 	return 0;
 }
 

@@ -9,11 +9,12 @@
 #include "derive/iommu.h"
 #include "util/strbuf.h"
 
-int pt_for_each_subject(const struct pt_host *h, const struct pt_check_opts *o,
-			struct pt_findings *out, int (*fn)(const struct pt_dev_ctx *c))
+int pt_for_each_subject(const struct pt_host *h, const struct pt_verdicts *vd,
+			const struct pt_check_opts *o, struct pt_findings *out,
+			int (*fn)(const struct pt_dev_ctx *c))
 {
 	for (size_t i = 0; i < h->ndevs; i++) {
-		struct pt_dev_ctx c = {h, o, i, &h->devs[i], out};
+		struct pt_dev_ctx c = {h, vd, o, i, &h->devs[i], out};
 		bool chosen = false;
 		int e;
 
@@ -114,7 +115,7 @@ static int group_none(const struct pt_dev_ctx *c)
 	struct pt_ungrouped_verdict u;
 	struct pt_finding *f;
 	char *path;
-	int e = pt_ungrouped_judge(c->h, c->idx, &u);
+	int e = pt_ungrouped_judge(c->h, &c->vd->iommu, c->idx, &u);
 
 	if (e < 0)
 		return e;

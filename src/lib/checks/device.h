@@ -13,6 +13,7 @@
 /* What one per-device check sees: the host, the subject and where findings go. */
 struct pt_dev_ctx {
 	const struct pt_host *h;
+	const struct pt_verdicts *vd;
 	const struct pt_check_opts *o;
 	size_t idx; /* the subject, index into h->devs */
 	const struct pt_pci_dev *d;
@@ -23,8 +24,9 @@ struct pt_dev_ctx {
  * Calls fn for each subject. With --device every named slot that exists (the CLI refuses
  * unknown ones first), else every display device, in address order.
  */
-int pt_for_each_subject(const struct pt_host *h, const struct pt_check_opts *o,
-			struct pt_findings *out, int (*fn)(const struct pt_dev_ctx *c));
+int pt_for_each_subject(const struct pt_host *h, const struct pt_verdicts *vd,
+			const struct pt_check_opts *o, struct pt_findings *out,
+			int (*fn)(const struct pt_dev_ctx *c));
 
 int pt_check_dev_group(const struct pt_dev_ctx *c);
 int pt_check_dev_acs(const struct pt_dev_ctx *c);

@@ -184,7 +184,8 @@ static void add_skip(const struct pt_check *c, struct pt_findings *out)
 }
 
 int pt_checks_run_table(const struct pt_check *checks, size_t n, const struct pt_host *h,
-			const struct pt_check_opts *o, struct pt_findings *out)
+			const struct pt_verdicts *vd, const struct pt_check_opts *o,
+			struct pt_findings *out)
 {
 	for (size_t i = 0; i < n; i++) {
 		int e;
@@ -193,7 +194,7 @@ int pt_checks_run_table(const struct pt_check *checks, size_t n, const struct pt
 			add_skip(&checks[i], out);
 			continue;
 		}
-		e = checks[i].run(h, o, out);
+		e = checks[i].run(h, vd, o, out);
 		if (e < 0)
 			return e;
 	}
@@ -203,7 +204,8 @@ int pt_checks_run_table(const struct pt_check *checks, size_t n, const struct pt
 	return 0;
 }
 
-int pt_checks_run(const struct pt_host *h, const struct pt_check_opts *o, struct pt_findings *out)
+int pt_checks_run(const struct pt_host *h, const struct pt_verdicts *vd,
+		  const struct pt_check_opts *o, struct pt_findings *out)
 {
-	return pt_checks_run_table(pt_checks, pt_n_checks, h, o, out);
+	return pt_checks_run_table(pt_checks, pt_n_checks, h, vd, o, out);
 }

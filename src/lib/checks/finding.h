@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "derive/verdicts.h"
 #include "model/host.h"
 #include "util/macro.h"
 
@@ -107,7 +108,8 @@ struct pt_check {
 	 */
 	bool live_only;
 	const char *skip_id;
-	int (*run)(const struct pt_host *h, const struct pt_check_opts *o, struct pt_findings *out);
+	int (*run)(const struct pt_host *h, const struct pt_verdicts *vd,
+		   const struct pt_check_opts *o, struct pt_findings *out);
 };
 
 /* The registry: every check `passthru check` runs, in no particular order. */
@@ -116,6 +118,8 @@ extern const size_t pt_n_checks;
 
 /* Runs checks[0..n) on h and sorts the result. Returns 0 or the first -errno. */
 int pt_checks_run_table(const struct pt_check *checks, size_t n, const struct pt_host *h,
-			const struct pt_check_opts *o, struct pt_findings *out);
+			const struct pt_verdicts *vd, const struct pt_check_opts *o,
+			struct pt_findings *out);
 /* pt_checks_run_table() over the registry. */
-int pt_checks_run(const struct pt_host *h, const struct pt_check_opts *o, struct pt_findings *out);
+int pt_checks_run(const struct pt_host *h, const struct pt_verdicts *vd,
+		  const struct pt_check_opts *o, struct pt_findings *out);

@@ -250,29 +250,27 @@ static int stray_finding(const struct pt_host *h, const struct pt_boot_verdict *
 }
 
 /* The configured file the host boots from, compared with /proc/cmdline both ways. */
-static int config_findings(const struct pt_host *h, enum pt_boot_path bp, struct pt_findings *out)
+static int config_findings(const struct pt_host *h, const struct pt_boot_sync *sync,
+			   struct pt_findings *out)
 {
-	struct pt_boot_sync sync;
+	enum pt_boot_path bp = sync->path;
 	struct pt_finding *f = NULL;
-	struct pt_strbuf target = {0};
-	int e = pt_boot_sync_judge(h, bp, &sync);
+	int e = 0;
 
-	if (e < 0)
-		return e;
 	if (bp == PT_BOOT_GRUB && h->grub.known)
 		grub_overrides(h, out);
-	if (sync.state == PT_BOOT_SYNC_NOT_REFRESHED) {
+	if (sync->state == PT_BOOT_SYNC_NOT_REFRESHED) {
 		f = pt_findings_add(out, PT_AREA_BOOT, "boot.not-refreshed", PT_SEV_WARN, NULL,
 				    boot_fact);
-		pt_boot_sync_message(&sync, out, f);
-	} else if (sync.state == PT_BOOT_SYNC_IN_SYNC) {
+		pt_boot_sync_message(sync, out, f);
+	} else if (sync->state == PT_BOOT_SYNC_IN_SYNC) {
 		f = pt_findings_add(out, PT_AREA_BOOT, "boot.in-sync", PT_SEV_PASS, NULL,
 				    boot_fact);
-		pt_boot_sync_message(&sync, out, f);
-	} else if (sync.state == PT_BOOT_SYNC_CONFIG_UNKNOWN) {
+		pt_boot_sync_message(sync, out, f);
+	} else if (sync->state == PT_BOOT_SYNC_CONFIG_UNKNOWN) {
 		f = pt_findings_add(out, PT_AREA_BOOT, "boot.config-unknown", PT_SEV_INFO, NULL,
 				    boot_fact);
-		pt_boot_sync_message(&sync, out, f);
+		pt_boot_sync_message(sync, out, f);
 	}
 	if (f && bp == PT_BOOT_GRUB)
 		grub_evidence(h, out, f);
@@ -280,10 +278,10 @@ static int config_findings(const struct pt_host *h, enum pt_boot_path bp, struct
 		pt_finding_evidence(out, f, "/etc/kernel/cmdline", h->boot.kernel_cmdline_file);
 	if (f)
 		pt_finding_evidence(out, f, "/proc/cmdline", h->cmdline_raw);
-	if (sync.other) {
+	if (sync->other) {
 		f = pt_findings_add(out, PT_AREA_BOOT, "boot.wrong-file", PT_SEV_WARN, NULL,
 				    boot_fact);
-		if ((e = pt_boot_wrong_file_message(h, &sync, out, f)) < 0)
+		if ((e = pt_boot_wrong_file_message(h, sync, out, f)) < 0)
 			goto out;
 		if (bp == PT_BOOT_GRUB)
 			pt_finding_evidence(out, f, "/etc/kernel/cmdline",
@@ -293,8 +291,6 @@ static int config_findings(const struct pt_host *h, enum pt_boot_path bp, struct
 		pt_finding_evidence(out, f, "/proc/cmdline", h->cmdline_raw);
 	}
 out:
-	pt_strbuf_done(&target);
-	pt_boot_sync_done(&sync);
 	return e < 0 ? e : 0;
 }
 
@@ -357,30 +353,27 @@ int pt_boot_wrong_file_message(const struct pt_host *h, const struct pt_boot_syn
 	return 0;
 }
 
-int pt_check_boot_path(const struct pt_host *h, const struct pt_check_opts *o,
-		       struct pt_findings *out)
+int pt_check_boot_path(const struct pt_host *h, const struct pt_verdicts *vd,
+		       const struct pt_check_opts *o, struct pt_findings *out)
 {
-	struct pt_boot_verdict v;
-	int e = pt_boot_judge(h, &v);
+	const struct pt_boot_verdict *v = &vd->boot;
+	int e;
 
 	(void)o;
-	if (e < 0)
-		return e;
-	e = path_finding(h, &v, out);
-	if (e >= 0 && h->cmdline_known && v.elsewhere)
-		elsewhere_finding(h, &v, out);
+	e = path_finding(h, v, out);
+	if (e >= 0 && h->cmdline_known && v->elsewhere)
+		elsewhere_finding(h, v, out);
 	else if (e >= 0 && h->cmdline_known)
-		e = config_findings(h, v.path, out);
-	if (e >= 0 && h->cmdline_known && v.stray && v.path != PT_BOOT_UNKNOWN)
-		e = stray_finding(h, &v, out);
-	pt_boot_verdict_done(&v);
+		e = config_findings(h, &vd->sync, out);
+	if (e >= 0 && h->cmdline_known && v->stray && v->path != PT_BOOT_UNKNOWN)
+		e = stray_finding(h, v, out);
 	return e < 0 ? e : 0;
 }
 
 /* ---- modules ---- */
 
-int pt_check_vfio_modules(const struct pt_host *h, const struct pt_check_opts *o,
-			  struct pt_findings *out)
+int pt_check_vfio_modules(const struct pt_host *h, const struct pt_verdicts *vd,
+			  const struct pt_check_opts *o, struct pt_findings *out)
 {
 	static const char *const mods[] = {"vfio", "vfio_iommu_type1", "vfio_pci"};
 	const char *fact = "FACTS §4.1 vfio modules / pve-common SysFSTools.pm";
@@ -446,7 +439,8 @@ static int release_has_no_virqfd(const char *rel)
 	return maj > 6 || (maj == 6 && min >= 2);
 }
 
-int pt_check_virqfd(const struct pt_host *h, const struct pt_check_opts *o, struct pt_findings *out)
+int pt_check_virqfd(const struct pt_host *h, const struct pt_verdicts *vd,
+		    const struct pt_check_opts *o, struct pt_findings *out)
 {
 	const char *fact = "FACTS §4.1 vfio modules, §13 / linux e2d55709398e";
 	int gone = h->virqfd_indexed == PT_NO	 ? 1
@@ -515,8 +509,8 @@ int pt_check_virqfd(const struct pt_host *h, const struct pt_check_opts *o, stru
 	return 0;
 }
 
-int pt_check_modprobe_lines(const struct pt_host *h, const struct pt_check_opts *o,
-			    struct pt_findings *out)
+int pt_check_modprobe_lines(const struct pt_host *h, const struct pt_verdicts *vd,
+			    const struct pt_check_opts *o, struct pt_findings *out)
 {
 	(void)o;
 	for (size_t c = 0; c < h->modprobe.n_confs; c++) {
@@ -555,8 +549,8 @@ int pt_check_modprobe_lines(const struct pt_host *h, const struct pt_check_opts 
  * also silences the onboard audio, which the same module drives (FACTS §4.1 "Shared drivers
  * - never blacklist", §13). A device already on vfio-pci needs nothing from it.
  */
-int pt_check_blacklist_shared(const struct pt_host *h, const struct pt_check_opts *o,
-			      struct pt_findings *out)
+int pt_check_blacklist_shared(const struct pt_host *h, const struct pt_verdicts *vd,
+			      const struct pt_check_opts *o, struct pt_findings *out)
 {
 	(void)o;
 	for (size_t i = 0; i < h->ndevs; i++) {

@@ -27,8 +27,8 @@ static bool is_amd(const struct pt_host *h)
 		(h->cpu.vendor == PT_CPU_VENDOR_AMD || h->cpu.vendor == PT_CPU_VENDOR_HYGON));
 }
 
-int pt_check_cpu_virt(const struct pt_host *h, const struct pt_check_opts *o,
-		      struct pt_findings *out)
+int pt_check_cpu_virt(const struct pt_host *h, const struct pt_verdicts *vd,
+		      const struct pt_check_opts *o, struct pt_findings *out)
 {
 	const char *fact = "FACTS §10 / linux arch/x86/kernel/cpu/proc.c";
 	struct pt_finding *f;
@@ -68,8 +68,8 @@ int pt_check_cpu_virt(const struct pt_host *h, const struct pt_check_opts *o,
 	return 0;
 }
 
-int pt_check_dev_kvm(const struct pt_host *h, const struct pt_check_opts *o,
-		     struct pt_findings *out)
+int pt_check_dev_kvm(const struct pt_host *h, const struct pt_verdicts *vd,
+		     const struct pt_check_opts *o, struct pt_findings *out)
 {
 	const char *fact = "linux Documentation/virt/kvm/api.rst";
 	struct pt_finding *f;
@@ -95,8 +95,8 @@ static const char *table_value(enum pt_tristate t)
 	return t == PT_YES ? "present" : NULL;
 }
 
-int pt_check_iommu_firmware(const struct pt_host *h, const struct pt_check_opts *o,
-			    struct pt_findings *out)
+int pt_check_iommu_firmware(const struct pt_host *h, const struct pt_verdicts *vd,
+			    const struct pt_check_opts *o, struct pt_findings *out)
 {
 	const char *fact = "FACTS §1.2, §2";
 	struct pt_finding *f;
@@ -135,24 +135,21 @@ int pt_check_iommu_firmware(const struct pt_host *h, const struct pt_check_opts 
 	return 0;
 }
 
-int pt_check_iommu_active(const struct pt_host *h, const struct pt_check_opts *o,
-			  struct pt_findings *out)
+int pt_check_iommu_active(const struct pt_host *h, const struct pt_verdicts *vd,
+			  const struct pt_check_opts *o, struct pt_findings *out)
 {
 	const char *fact = "FACTS §2 Detecting an active IOMMU / pve-common SysFSTools.pm";
-	struct pt_iommu_verdict v;
+	const struct pt_iommu_verdict *v = &vd->iommu;
 	struct pt_finding *f;
 	char *units, groups[32];
 
 	(void)o;
-	if (pt_iommu_judge(h, &v) < 0)
-		return -ENOMEM;
 	units = pt_strv_join(&h->iommu_units, " ");
 	if (!units) {
-		pt_iommu_verdict_done(&v);
 		return -ENOMEM;
 	}
 	snprintf(groups, sizeof(groups), "%zu groups", h->ngroups);
-	switch (v.state) {
+	switch (v->state) {
 	case PT_IOMMU_ACTIVE:
 		f = pt_findings_add(out, PT_AREA_PLATFORM, "iommu.active", PT_SEV_PASS, NULL, fact);
 		pt_finding_message(out, f, "the IOMMU is active: %zu IOMMU groups%s%s", h->ngroups,
@@ -161,22 +158,22 @@ int pt_check_iommu_active(const struct pt_host *h, const struct pt_check_opts *o
 	case PT_IOMMU_UNKNOWN:
 		f = pt_findings_add(out, PT_AREA_PLATFORM, "iommu.unknown", PT_SEV_INFO, NULL,
 				    fact);
-		pt_finding_message(out, f, "%s", v.reason);
+		pt_finding_message(out, f, "%s", v->reason);
 		break;
 	default:
 		f = pt_findings_add(out, PT_AREA_PLATFORM, "iommu.inactive", PT_SEV_FAIL, NULL,
 				    fact);
-		pt_finding_message(out, f, "no IOMMU is active: %s", v.reason);
-		if (v.state == PT_IOMMU_OFF_BY_CMDLINE)
+		pt_finding_message(out, f, "no IOMMU is active: %s", v->reason);
+		if (v->state == PT_IOMMU_OFF_BY_CMDLINE)
 			pt_finding_hint(out, f,
 					"remove %s from the kernel command line (boot.path says "
 					"where it is configured), then reboot",
-					v.param);
-		else if (v.state == PT_IOMMU_NO_FIRMWARE)
+					v->param);
+		else if (v->state == PT_IOMMU_NO_FIRMWARE)
 			pt_finding_hint(out, f, "see iommu.no-firmware");
-		else if (v.state == PT_IOMMU_OFF_IN_KERNEL && is_intel(h))
+		else if (v->state == PT_IOMMU_OFF_IN_KERNEL && is_intel(h))
 			pt_finding_hint(out, f, "see cmdline.intel-iommu-needed");
-		else if (v.state == PT_IOMMU_OFF_IN_KERNEL)
+		else if (v->state == PT_IOMMU_OFF_IN_KERNEL)
 			pt_finding_hint(
 				out, f,
 				"read the kernel log for AMD-Vi errors (amd_iommu=on is not "
@@ -185,10 +182,9 @@ int pt_check_iommu_active(const struct pt_host *h, const struct pt_check_opts *o
 	}
 	pt_finding_evidence(out, f, "/sys/class/iommu", h->iommu_units.n ? units : NULL);
 	pt_finding_evidence(out, f, "/sys/kernel/iommu_groups", h->ngroups ? groups : NULL);
-	if (v.state == PT_IOMMU_OFF_BY_CMDLINE)
+	if (v->state == PT_IOMMU_OFF_BY_CMDLINE)
 		pt_finding_evidence(out, f, CMDLINE, h->cmdline_raw);
 	free(units);
-	pt_iommu_verdict_done(&v);
 	return 0;
 }
 
@@ -206,19 +202,17 @@ static int ecap_ir(const struct pt_host *h)
 	return (v >> 3) & 1;
 }
 
-int pt_check_irq_remap(const struct pt_host *h, const struct pt_check_opts *o,
-		       struct pt_findings *out)
+int pt_check_irq_remap(const struct pt_host *h, const struct pt_verdicts *vd,
+		       const struct pt_check_opts *o, struct pt_findings *out)
 {
 	const char *fact = "FACTS §1.2 /proc/interrupts, §2 Interrupt remapping / linux "
 			   "drivers/vfio/vfio_iommu_type1.c";
-	struct pt_iommu_verdict v;
+	const struct pt_iommu_verdict *v = &vd->iommu;
 	struct pt_finding *f;
 	int ir = -1, hw = ecap_ir(h);
 	char *chips = NULL;
 
 	(void)o;
-	if (pt_iommu_judge(h, &v) < 0)
-		return -ENOMEM;
 	if (h->interrupts_known && h->interrupts.ir_chips.n) {
 		ir = 1;
 		chips = pt_strv_join(&h->interrupts.ir_chips, " ");
@@ -234,7 +228,7 @@ int pt_check_irq_remap(const struct pt_host *h, const struct pt_check_opts *o,
 				   chips);
 		pt_finding_evidence(out, f, "/proc/interrupts", chips);
 	} else if (ir == 0) {
-		bool active = v.state == PT_IOMMU_ACTIVE;
+		bool active = v->state == PT_IOMMU_ACTIVE;
 
 		f = pt_findings_add(out, PT_AREA_PLATFORM, "ir.absent",
 				    active ? PT_SEV_FAIL : PT_SEV_INFO, NULL, fact);
@@ -284,7 +278,6 @@ int pt_check_irq_remap(const struct pt_host *h, const struct pt_check_opts *o,
 		}
 	}
 	free(chips);
-	pt_iommu_verdict_done(&v);
 	return 0;
 }
 
@@ -411,13 +404,14 @@ static void default_on_igpu_identity(const struct pt_pci_dev *ig, const char *wh
  * domain was (linux drivers/vfio/vfio_iommu_type1.c vfio_iommu_type1_attach_group allocates
  * one and attaches the group to it), so passthrough never needs it here.
  */
-static void intel_iommu_default_on(const struct pt_host *h, const struct pt_cmdline_param *on,
-				   const char *sym, struct pt_findings *out, struct pt_finding *f)
+static void intel_iommu_default_on(const struct pt_host *h, const struct pt_verdicts *vd,
+				   const struct pt_cmdline_param *on, struct pt_findings *out,
+				   struct pt_finding *f)
 {
 	const struct pt_pci_dev *ig = intel_igpu(h);
-	const char *why;
+	const char *sym = vd->intel_default_sym, *why = vd->igpu_identity_why;
 	bool excluding = streq(sym, SYM_INTGPU_OFF) && !find_item(h, "intel_iommu", "igfx_off");
-	bool identity = pt_intel_igpu_identity(h, &why) == PT_YES, pt = pt_iommu_passthrough(h);
+	bool identity = vd->igpu_identity == PT_YES, pt = vd->iommu_passthrough;
 
 	if (!ig || !excluding || (on && identity) || (!on && pt))
 		default_on_plain(on, sym, out, f);
@@ -444,20 +438,21 @@ static void intel_iommu_default_on(const struct pt_host *h, const struct pt_cmdl
 		igpu_evidence(h, out, f, ig);
 }
 
-static void intel_iommu(const struct pt_host *h, const struct pt_iommu_verdict *v,
+static void intel_iommu(const struct pt_host *h, const struct pt_verdicts *vd,
 			struct pt_findings *out)
 {
 	const char *fact = "FACTS §2 intel_iommu=on, §13 / linux drivers/iommu/intel/iommu.c";
+	const struct pt_iommu_verdict *v = &vd->iommu;
 	const struct pt_cmdline_param *on = find_item(h, "intel_iommu", "on");
-	const char *sym;
-	enum pt_tristate def = pt_intel_iommu_default_on(h, &sym);
+	const char *sym = vd->intel_default_sym;
+	enum pt_tristate def = vd->intel_default_on;
 	struct pt_finding *f;
 
 	if (v->state == PT_IOMMU_ACTIVE) {
 		f = pt_findings_add(out, PT_AREA_CMDLINE, "cmdline.intel-iommu", PT_SEV_PASS, NULL,
 				    fact);
 		if (def == PT_YES)
-			intel_iommu_default_on(h, on, sym, out, f);
+			intel_iommu_default_on(h, vd, on, out, f);
 		else if (!on)
 			pt_finding_message(out, f,
 					   "the Intel IOMMU is active without intel_iommu=on");
@@ -500,11 +495,10 @@ static void intel_iommu(const struct pt_host *h, const struct pt_iommu_verdict *
 	pt_finding_evidence(out, f, CMDLINE, h->cmdline_raw);
 }
 
-int pt_check_cmdline_iommu(const struct pt_host *h, const struct pt_check_opts *o,
-			   struct pt_findings *out)
+int pt_check_cmdline_iommu(const struct pt_host *h, const struct pt_verdicts *vd,
+			   const struct pt_check_opts *o, struct pt_findings *out)
 {
 	static const char *const offs[] = {"intel_iommu", "amd_iommu", "iommu"};
-	struct pt_iommu_verdict v;
 	struct pt_finding *f;
 	const struct pt_cmdline_param *p;
 
@@ -516,8 +510,6 @@ int pt_check_cmdline_iommu(const struct pt_host *h, const struct pt_check_opts *
 		pt_finding_evidence(out, f, CMDLINE, NULL);
 		return 0;
 	}
-	if (pt_iommu_judge(h, &v) < 0)
-		return -ENOMEM;
 	for (size_t i = 0; i < ELEMENTSOF(offs); i++) {
 		p = last_off(h, offs[i]);
 		/* intel_iommu=off on an AMD host (or amd_iommu=off on Intel) changes nothing. */
@@ -569,13 +561,12 @@ int pt_check_cmdline_iommu(const struct pt_host *h, const struct pt_check_opts *
 		pt_finding_evidence(out, f, CMDLINE, p->raw);
 	}
 	if (is_intel(h))
-		intel_iommu(h, &v, out);
-	pt_iommu_verdict_done(&v);
+		intel_iommu(h, vd, out);
 	return 0;
 }
 
-int pt_check_cmdline_misc(const struct pt_host *h, const struct pt_check_opts *o,
-			  struct pt_findings *out)
+int pt_check_cmdline_misc(const struct pt_host *h, const struct pt_verdicts *vd,
+			  const struct pt_check_opts *o, struct pt_findings *out)
 {
 	const struct pt_cmdline_param *p;
 	struct pt_finding *f;
@@ -661,8 +652,8 @@ static bool same_value(const char *a, const char *b)
 	return (!a && !b) || (a && b && strcmp(a, b) == 0);
 }
 
-int pt_check_cmdline_repeats(const struct pt_host *h, const struct pt_check_opts *o,
-			     struct pt_findings *out)
+int pt_check_cmdline_repeats(const struct pt_host *h, const struct pt_verdicts *vd,
+			     const struct pt_check_opts *o, struct pt_findings *out)
 {
 	const char *fact = "FACTS §2 / linux kernel/params.c, lib/cmdline.c";
 

@@ -6,32 +6,32 @@
 #include "checks/finding.h"
 #include "derive/boot.h"
 
-int pt_check_cpu_virt(const struct pt_host *h, const struct pt_check_opts *o,
-		      struct pt_findings *out);
-int pt_check_dev_kvm(const struct pt_host *h, const struct pt_check_opts *o,
-		     struct pt_findings *out);
-int pt_check_iommu_firmware(const struct pt_host *h, const struct pt_check_opts *o,
-			    struct pt_findings *out);
-int pt_check_iommu_active(const struct pt_host *h, const struct pt_check_opts *o,
-			  struct pt_findings *out);
-int pt_check_irq_remap(const struct pt_host *h, const struct pt_check_opts *o,
-		       struct pt_findings *out);
-int pt_check_cmdline_iommu(const struct pt_host *h, const struct pt_check_opts *o,
-			   struct pt_findings *out);
-int pt_check_cmdline_misc(const struct pt_host *h, const struct pt_check_opts *o,
-			  struct pt_findings *out);
-int pt_check_cmdline_repeats(const struct pt_host *h, const struct pt_check_opts *o,
-			     struct pt_findings *out);
-int pt_check_boot_path(const struct pt_host *h, const struct pt_check_opts *o,
-		       struct pt_findings *out);
-int pt_check_vfio_modules(const struct pt_host *h, const struct pt_check_opts *o,
-			  struct pt_findings *out);
-int pt_check_virqfd(const struct pt_host *h, const struct pt_check_opts *o,
-		    struct pt_findings *out);
-int pt_check_blacklist_shared(const struct pt_host *h, const struct pt_check_opts *o,
-			      struct pt_findings *out);
-int pt_check_modprobe_lines(const struct pt_host *h, const struct pt_check_opts *o,
-			    struct pt_findings *out);
+int pt_check_cpu_virt(const struct pt_host *h, const struct pt_verdicts *vd,
+		      const struct pt_check_opts *o, struct pt_findings *out);
+int pt_check_dev_kvm(const struct pt_host *h, const struct pt_verdicts *vd,
+		     const struct pt_check_opts *o, struct pt_findings *out);
+int pt_check_iommu_firmware(const struct pt_host *h, const struct pt_verdicts *vd,
+			    const struct pt_check_opts *o, struct pt_findings *out);
+int pt_check_iommu_active(const struct pt_host *h, const struct pt_verdicts *vd,
+			  const struct pt_check_opts *o, struct pt_findings *out);
+int pt_check_irq_remap(const struct pt_host *h, const struct pt_verdicts *vd,
+		       const struct pt_check_opts *o, struct pt_findings *out);
+int pt_check_cmdline_iommu(const struct pt_host *h, const struct pt_verdicts *vd,
+			   const struct pt_check_opts *o, struct pt_findings *out);
+int pt_check_cmdline_misc(const struct pt_host *h, const struct pt_verdicts *vd,
+			  const struct pt_check_opts *o, struct pt_findings *out);
+int pt_check_cmdline_repeats(const struct pt_host *h, const struct pt_verdicts *vd,
+			     const struct pt_check_opts *o, struct pt_findings *out);
+int pt_check_boot_path(const struct pt_host *h, const struct pt_verdicts *vd,
+		       const struct pt_check_opts *o, struct pt_findings *out);
+int pt_check_vfio_modules(const struct pt_host *h, const struct pt_verdicts *vd,
+			  const struct pt_check_opts *o, struct pt_findings *out);
+int pt_check_virqfd(const struct pt_host *h, const struct pt_verdicts *vd,
+		    const struct pt_check_opts *o, struct pt_findings *out);
+int pt_check_blacklist_shared(const struct pt_host *h, const struct pt_verdicts *vd,
+			      const struct pt_check_opts *o, struct pt_findings *out);
+int pt_check_modprobe_lines(const struct pt_host *h, const struct pt_verdicts *vd,
+			    const struct pt_check_opts *o, struct pt_findings *out);
 
 /* The message (and hint) of a boot.* finding about the sync verdict s, in f: check's finding
  * and verify's item say the same. */

@@ -8,10 +8,10 @@
 #include "checks/host.h"
 
 #define DEVICE_CHECK(fn)                                                            \
-	static int run_##fn(const struct pt_host *h, const struct pt_check_opts *o, \
-			    struct pt_findings *out)                                \
+	static int run_##fn(const struct pt_host *h, const struct pt_verdicts *vd,  \
+			    const struct pt_check_opts *o, struct pt_findings *out) \
 	{                                                                           \
-		return pt_for_each_subject(h, o, out, pt_check_dev_##fn);           \
+		return pt_for_each_subject(h, vd, o, out, pt_check_dev_##fn);       \
 	}
 
 DEVICE_CHECK(group)

@@ -12,23 +12,17 @@
 #include "derive/set.h"
 #include "parse/override-script.h"
 
-static void verify_iommu(const struct pt_host *h, struct pt_findings *out)
+static void verify_iommu(const struct pt_iommu_verdict *v, struct pt_findings *out)
 {
-	struct pt_iommu_verdict v;
 	struct pt_finding *f;
 
-	if (pt_iommu_judge(h, &v) < 0) {
-		out->oom = true;
-		return;
-	}
-	if (v.state == PT_IOMMU_ACTIVE) {
+	if (v->state == PT_IOMMU_ACTIVE) {
 		f = pt_findings_add(out, PT_AREA_PLATFORM, "verify.iommu", PT_SEV_PASS, NULL, NULL);
 		pt_finding_message(out, f, "the IOMMU is active");
 	} else {
 		f = pt_findings_add(out, PT_AREA_PLATFORM, "verify.iommu", PT_SEV_FAIL, NULL, NULL);
-		pt_finding_message(out, f, "the IOMMU is not active: %s", v.reason);
+		pt_finding_message(out, f, "the IOMMU is not active: %s", v->reason);
 	}
-	pt_iommu_verdict_done(&v);
 }
 
 /* A bridge, a port or the host bridge never goes to vfio-pci: nothing to verify. */
@@ -56,37 +50,31 @@ static void verify_passable(const struct pt_host *h, size_t idx, struct pt_findi
  * The passthrough parameters the boot configuration sets reached the running kernel: the
  * comparison check makes (boot.*), on the boot path the host uses, from the same verdicts.
  */
-static void verify_cmdline(const struct pt_host *h, struct pt_findings *out)
+static void verify_cmdline(const struct pt_host *h, const struct pt_verdicts *vd,
+			   struct pt_findings *out)
 {
-	struct pt_boot_verdict bv;
-	struct pt_boot_sync s;
+	const struct pt_boot_sync *s = &vd->sync;
 	struct pt_finding *f;
 	enum pt_severity sev;
 
-	if (pt_boot_judge(h, &bv) < 0 || pt_boot_sync_judge(h, bv.path, &s) < 0) {
-		out->oom = true;
-		return;
-	}
 	/* Parameters put in the file this host does not boot from never arrive either. */
-	sev = s.state == PT_BOOT_SYNC_IN_SYNC			? PT_SEV_PASS
-	      : s.state == PT_BOOT_SYNC_NOT_REFRESHED		? PT_SEV_FAIL
-	      : s.state == PT_BOOT_SYNC_NOT_COMPARED && s.other ? PT_SEV_FAIL
-								: PT_SEV_SKIP;
+	sev = s->state == PT_BOOT_SYNC_IN_SYNC			  ? PT_SEV_PASS
+	      : s->state == PT_BOOT_SYNC_NOT_REFRESHED		  ? PT_SEV_FAIL
+	      : s->state == PT_BOOT_SYNC_NOT_COMPARED && s->other ? PT_SEV_FAIL
+								  : PT_SEV_SKIP;
 	f = pt_findings_add(out, PT_AREA_BOOT, "verify.cmdline", sev, NULL, NULL);
-	if (s.state == PT_BOOT_SYNC_NOT_COMPARED && s.other) {
-		if (pt_boot_wrong_file_message(h, &s, out, f) < 0)
+	if (s->state == PT_BOOT_SYNC_NOT_COMPARED && s->other) {
+		if (pt_boot_wrong_file_message(h, s, out, f) < 0)
 			out->oom = true;
-	} else if (s.state == PT_BOOT_SYNC_NOT_COMPARED && bv.elsewhere) {
+	} else if (s->state == PT_BOOT_SYNC_NOT_COMPARED && vd->boot.elsewhere) {
 		pt_finding_message(
 			out, f,
 			"the running command line did not come from the boot "
 			"configuration passthru sees (/proc/cmdline lacks the BOOT_IMAGE= "
 			"GRUB prepends): it cannot be compared with it");
 	} else {
-		pt_boot_sync_message(&s, out, f);
+		pt_boot_sync_message(s, out, f);
 	}
-	pt_boot_sync_done(&s);
-	pt_boot_verdict_done(&bv);
 }
 
 /* Whether passthru's init-top script has an override line for slot. */
@@ -310,7 +298,8 @@ static int verify_devices(const struct pt_host *h, const bool *in_set, struct pt
 	return 0;
 }
 
-int pt_verify_run(const struct pt_host *h, size_t idx, struct pt_findings *out)
+int pt_verify_run(const struct pt_host *h, const struct pt_verdicts *vd, size_t idx,
+		  struct pt_findings *out)
 {
 	bool *in_set = calloc(h->ndevs ? h->ndevs : 1, sizeof(*in_set));
 	int e;
@@ -319,9 +308,9 @@ int pt_verify_run(const struct pt_host *h, size_t idx, struct pt_findings *out)
 		free(in_set);
 		return -ENOMEM;
 	}
-	verify_iommu(h, out);
+	verify_iommu(&vd->iommu, out);
 	verify_passable(h, idx, out);
-	verify_cmdline(h, out);
+	verify_cmdline(h, vd, out);
 	e = verify_devices(h, in_set, out);
 	free(in_set);
 	return e < 0 || out->oom ? -ENOMEM : 0;

@@ -13,4 +13,5 @@
 #include "checks/finding.h"
 
 /* Judges the request for h->devs[idx]. 0 or -ENOMEM. */
-int pt_verify_run(const struct pt_host *h, size_t idx, struct pt_findings *out);
+int pt_verify_run(const struct pt_host *h, const struct pt_verdicts *vd, size_t idx,
+		  struct pt_findings *out);

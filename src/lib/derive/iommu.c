@@ -243,19 +243,15 @@ static char *gfx_reason(const struct pt_host *h, const struct pt_cmdline_param *
 	return pt_strbuf_steal(&sb);
 }
 
-int pt_ungrouped_judge(const struct pt_host *h, size_t idx, struct pt_ungrouped_verdict *ret)
+int pt_ungrouped_judge(const struct pt_host *h, const struct pt_iommu_verdict *v, size_t idx,
+		       struct pt_ungrouped_verdict *ret)
 {
 	struct pt_ungrouped_verdict u = {0};
-	struct pt_iommu_verdict v;
-	int e = pt_iommu_judge(h, &v);
 
-	if (e < 0)
-		return e;
-	if (v.state != PT_IOMMU_ACTIVE) {
+	if (v->state != PT_IOMMU_ACTIVE) {
 		u.cause = PT_UNGROUPED_NO_IOMMU;
-		u.param = v.param;
-		u.reason = v.reason;
-		v.reason = NULL;
+		u.param = v->param;
+		u.reason = v->reason ? strdup(v->reason) : NULL;
 	} else if (h->acpi_dmar == PT_YES && pt_pci_is_display(&h->devs[idx]) &&
 		   pt_pci_on_root_bus(&h->devs[idx])) {
 		const struct pt_cmdline_param *p = igfx_off(h);
@@ -267,7 +263,6 @@ int pt_ungrouped_judge(const struct pt_host *h, size_t idx, struct pt_ungrouped_
 		u.cause = PT_UNGROUPED_OTHER;
 		u.reason = strdup("the IOMMU is active but did not take this device");
 	}
-	pt_iommu_verdict_done(&v);
 	if (!u.reason)
 		return -ENOMEM;
 	*ret = u;

@@ -78,5 +78,6 @@ struct pt_ungrouped_verdict {
 };
 
 /* Why devs[idx] has no IOMMU group (call only for such a device). */
-int pt_ungrouped_judge(const struct pt_host *h, size_t idx, struct pt_ungrouped_verdict *ret);
+int pt_ungrouped_judge(const struct pt_host *h, const struct pt_iommu_verdict *v, size_t idx,
+		       struct pt_ungrouped_verdict *ret);
 void pt_ungrouped_verdict_done(struct pt_ungrouped_verdict *v);

@@ -46,7 +46,7 @@ static void plan_ungrouped(struct plan_ctx *c)
 
 		if (d->have & PT_PCI_HAVE_GROUP)
 			continue;
-		if (pt_ungrouped_judge(c->h, c->p->devs[i], &u) < 0) {
+		if (pt_ungrouped_judge(c->h, &c->vd->iommu, c->p->devs[i], &u) < 0) {
 			plan_oom(c, -ENOMEM);
 			return;
 		}
@@ -67,36 +67,33 @@ static void plan_ungrouped(struct plan_ctx *c)
 void plan_iommu_tokens(struct plan_ctx *c, struct tokens *t)
 {
 	const struct pt_host *h = c->h;
-	struct pt_iommu_verdict v = {0};
-	const char *sym = NULL;
-	enum pt_tristate def;
+	const struct pt_iommu_verdict *v = &c->vd->iommu;
+	enum pt_tristate def = c->vd->intel_default_on;
 
-	plan_oom(c, pt_iommu_judge(h, &v));
-	switch (v.state) {
+	switch (v->state) {
 	case PT_IOMMU_ACTIVE:
 		plan_ungrouped(c);
 		break;
 	case PT_IOMMU_UNITS_NO_GROUPS:
 		break;
 	case PT_IOMMU_OFF_BY_CMDLINE:
-		if (v.param && startswith(v.param, "intel_iommu"))
+		if (v->param && startswith(v->param, "intel_iommu"))
 			plan_token(c, t, "intel_iommu=on",
 				   "the host's own command line turns the IOMMU off (%s): "
 				   "intel_iommu=on "
 				   "after it wins (the last one counts) and the user's token stays "
 				   "(FACTS §2)",
-				   v.param);
+				   v->param);
 		else
 			plan_note(c, &c->p->notes,
 				  "the IOMMU is off by the kernel parameter %s: passthru never "
 				  "removes "
 				  "a "
 				  "user's parameter; remove it yourself",
-				  v.param ? v.param : "(unknown)");
+				  v->param ? v->param : "(unknown)");
 		break;
 	case PT_IOMMU_OFF_IN_KERNEL:
 		if (h->acpi_dmar == PT_YES) {
-			def = pt_intel_iommu_default_on(h, &sym);
 			if (def == PT_NO)
 				plan_token(
 					c, t, "intel_iommu=on",
@@ -130,7 +127,7 @@ void plan_iommu_tokens(struct plan_ctx *c, struct tokens *t)
 			  "whether the IOMMU is active is not known from this root");
 		break;
 	}
-	if (v.state != PT_IOMMU_ACTIVE)
+	if (v->state != PT_IOMMU_ACTIVE)
 		plan_note(c, &c->p->notes,
 			  "the IOMMU is not active yet: group membership is only known after the "
 			  "reboot; run `passthru verify` then");
@@ -138,7 +135,6 @@ void plan_iommu_tokens(struct plan_ctx *c, struct tokens *t)
 		plan_token(c, t, "iommu=pt",
 			   "requested: host devices get identity DMA mappings; VFIO devices stay "
 			   "translated (FACTS §2)");
-	pt_iommu_verdict_done(&v);
 }
 
 /* Which of t's tokens line (a command line) does not already have in force. */
@@ -493,25 +489,20 @@ static void contradicted(struct plan_ctx *c, const struct pt_boot_verdict *v, st
 void plan_boot_path(struct plan_ctx *c)
 {
 	enum pt_boot_path user = c->req->boot_path;
-	struct pt_boot_verdict v;
+	const struct pt_boot_verdict *v = &c->vd->boot;
 	struct pt_strbuf q = {0};
 
 	c->boot = PT_BOOT_UNKNOWN;
-	if (pt_boot_judge(c->h, &v) < 0) {
-		plan_oom(c, -ENOMEM);
-		return;
-	}
-	if (v.path == PT_BOOT_UNKNOWN && user == PT_BOOT_UNKNOWN)
-		ask(c, &v, &q);
-	else if (v.path == PT_BOOT_UNKNOWN)
-		take_answer(c, &v, &q);
-	else if (user == PT_BOOT_UNKNOWN || same_loader(user, v.path))
-		c->boot = v.path;
+	if (v->path == PT_BOOT_UNKNOWN && user == PT_BOOT_UNKNOWN)
+		ask(c, v, &q);
+	else if (v->path == PT_BOOT_UNKNOWN)
+		take_answer(c, v, &q);
+	else if (user == PT_BOOT_UNKNOWN || same_loader(user, v->path))
+		c->boot = v->path;
 	else
-		contradicted(c, &v, &q);
+		contradicted(c, v, &q);
 	c->boot_question = pt_strbuf_steal(&q);
 	pt_strbuf_done(&q);
-	pt_boot_verdict_done(&v);
 }
 
 static void needed_question(struct plan_ctx *c, const struct tokens *t)

@@ -193,9 +193,10 @@ static bool edits_path(const struct pt_txn *t, const char *path)
 	return false;
 }
 
-int pt_plan_build(const struct pt_host *h, const struct pt_plan_request *req, struct pt_plan *ret)
+int pt_plan_build(const struct pt_host *h, const struct pt_verdicts *vd,
+		  const struct pt_plan_request *req, struct pt_plan *ret)
 {
-	struct plan_ctx c = {.h = h, .req = req, .p = ret};
+	struct plan_ctx c = {.h = h, .vd = vd, .req = req, .p = ret};
 	struct tokens t = {0};
 	long idx = pt_host_dev_index(h, &req->slot);
 	int e;

@@ -9,7 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "derive/boot.h"
+#include "derive/verdicts.h"
 #include "edit/edit.h"
 #include "model/host.h"
 #include "util/strv.h"
@@ -68,5 +68,6 @@ int pt_plan_guards(const struct pt_host *h, size_t idx, const char *cmd, struct 
 int pt_plan_overrides(const struct pt_host *h, struct pt_strv *lines, struct pt_strv *slots);
 
 /* Returns 0, -ENODEV (no such slot), -ENOMEM. */
-int pt_plan_build(const struct pt_host *h, const struct pt_plan_request *req, struct pt_plan *ret);
+int pt_plan_build(const struct pt_host *h, const struct pt_verdicts *vd,
+		  const struct pt_plan_request *req, struct pt_plan *ret);
 void pt_plan_done(struct pt_plan *p);

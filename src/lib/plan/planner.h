@@ -14,6 +14,7 @@
 
 struct plan_ctx {
 	const struct pt_host *h;
+	const struct pt_verdicts *vd;
 	const struct pt_plan_request *req;
 	struct pt_plan *p;
 	bool *in_set;

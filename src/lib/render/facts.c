@@ -74,14 +74,10 @@ static json_object *tristate(enum pt_tristate t)
 	return t == PT_UNKNOWN ? NULL : json_object_new_boolean(t == PT_YES);
 }
 
-static json_object *iommu(const struct pt_host *h)
+static json_object *iommu(const struct pt_host *h, const struct pt_verdicts *vd)
 {
-	struct pt_iommu_verdict v;
-	json_object *o;
+	json_object *o = pt_json_iommu(h, &vd->iommu);
 
-	if (pt_iommu_judge(h, &v) < 0)
-		return NULL;
-	o = pt_json_iommu(h, &v);
 	json_object_object_add(o, "groups", json_object_new_int((int)h->ngroups));
 	json_object_object_add(o, "ecap", str(h->ecap));
 	if (h->interrupts_known) {
@@ -93,7 +89,6 @@ static json_object *iommu(const struct pt_host *h)
 	} else {
 		json_object_object_add(o, "interrupts", NULL);
 	}
-	pt_iommu_verdict_done(&v);
 	return o;
 }
 
@@ -294,7 +289,7 @@ static json_object *boot(const struct pt_host *h)
 	return o;
 }
 
-int pt_render_facts(const struct pt_host *h, FILE *out)
+int pt_render_facts(const struct pt_host *h, const struct pt_verdicts *vd, FILE *out)
 {
 	json_object *doc = json_object_new_object(), *kernel = json_object_new_object();
 	int e;
@@ -306,7 +301,7 @@ int pt_render_facts(const struct pt_host *h, FILE *out)
 	json_object_object_add(doc, "kernel", kernel);
 	json_object_object_add(doc, "boot", boot(h));
 	json_object_object_add(doc, "cpu", cpu(h));
-	json_object_object_add(doc, "iommu", iommu(h));
+	json_object_object_add(doc, "iommu", iommu(h, vd));
 	json_object_object_add(doc, "modules", modules(h));
 	json_object_object_add(doc, "pci_devices", json_object_new_int((int)h->ndevs));
 	json_object_object_add(doc, "problems", strv(&h->problems));

@@ -4,6 +4,7 @@
 
 #include <stdio.h>
 
+#include "derive/verdicts.h"
 #include "model/host.h"
 
-int pt_render_facts(const struct pt_host *h, FILE *out);
+int pt_render_facts(const struct pt_host *h, const struct pt_verdicts *vd, FILE *out);

@@ -398,22 +398,19 @@ static int render_json(const struct pt_host *h, const struct pt_list_opts *o,
 	return e;
 }
 
-int pt_render_list(const struct pt_host *h, const struct pt_list_opts *o, FILE *out,
-		   char **ret_error)
+int pt_render_list(const struct pt_host *h, const struct pt_verdicts *vd,
+		   const struct pt_list_opts *o, FILE *out, char **ret_error)
 {
-	struct pt_iommu_verdict v;
+	const struct pt_iommu_verdict *v = &vd->iommu;
 	size_t gpus = 0;
-	int e = pt_iommu_judge(h, &v);
+	int e;
 
-	if (e < 0)
-		return e;
-	e = o->json ? render_json(h, o, &v, out, &gpus) : render_table(h, o, out, ret_error, &gpus);
+	e = o->json ? render_json(h, o, v, out, &gpus) : render_table(h, o, out, ret_error, &gpus);
 	/* The table cannot say why it has no groups; stderr keeps -r parseable. (A root without
 	 * /sys/bus/pci never gets here: the CLI refuses it.) */
-	if (e >= 0 && !o->json && v.reason)
-		fprintf(stderr, "note: no IOMMU groups: %s\n", v.reason);
+	if (e >= 0 && !o->json && v->reason)
+		fprintf(stderr, "note: no IOMMU groups: %s\n", v->reason);
 	if (e >= 0 && o->gpu && gpus == 0 && !o->json)
 		fputs("note: no display devices (PCI class 03xx) on this host\n", stderr);
-	pt_iommu_verdict_done(&v);
 	return e;
 }

@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "derive/verdicts.h"
 #include "model/host.h"
 
 struct pt_list_opts {
@@ -16,7 +17,7 @@ struct pt_list_opts {
 };
 
 /* Prints the listing to out; on a bad -o returns -EINVAL and sets *ret_error. */
-int pt_render_list(const struct pt_host *h, const struct pt_list_opts *o, FILE *out,
-		   char **ret_error);
+int pt_render_list(const struct pt_host *h, const struct pt_verdicts *vd,
+		   const struct pt_list_opts *o, FILE *out, char **ret_error);
 /* Prints the -o column names and what they show. */
 void pt_render_list_columns_help(FILE *out);
