@@ -17,26 +17,6 @@
 #include "render/plan.h"
 #include "util/run.h"
 
-bool pt_cli_confirm(const struct pt_cli *cli, const char *cmd, bool yes, const char *question)
-{
-	char answer[16];
-
-	/* What was shown comes before the question or the refusal, also through a pipe. */
-	fflush(stdout);
-	if (yes)
-		return true;
-	if (!isatty(STDIN_FILENO)) {
-		fprintf(stderr, "%s: %s: not a terminal: nothing changed; run again with --yes\n",
-			cli->prog, cmd);
-		return false;
-	}
-	printf("%s [y/N] ", question);
-	fflush(stdout);
-	if (!fgets(answer, sizeof(answer), stdin))
-		return false;
-	return answer[0] == 'y' || answer[0] == 'Y';
-}
-
 /* Runs the transaction's commands on the live host; under another root says they were not run. */
 static int run_commands(const struct pt_cli *cli, const struct pt_root *root,
 			const struct pt_txn *t, bool no_refresh)

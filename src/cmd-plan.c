@@ -31,55 +31,6 @@ static void help(void)
 	      stdout);
 }
 
-const char pt_cli_plan_options_help[] =
-	"      --force        go ahead even when the set holds a device the host needs\n"
-	"      --iommu-pt     also add iommu=pt\n"
-	"      --blacklist    also blacklist the modules that would claim the devices,\n"
-	"                     except those a device staying with the host uses\n"
-	"      --no-disable-vga\n"
-	"                     leave out vfio-pci's disable_vga=1 (added for a VGA function):\n"
-	"                     for a GPU booted with SeaBIOS and x-vga, whose ROM has no\n"
-	"                     UEFI image; OVMF guests do not need legacy VGA\n"
-	"      --boot-path LOADER\n"
-	"                     the loader that boots this host, grub or systemd-boot, for\n"
-	"                     when passthru cannot tell (plan then asks for it, and\n"
-	"                     apply refuses without it)\n";
-
-bool pt_cli_plan_option(struct pt_plan_request *req, int opt)
-{
-	switch (opt) {
-	case 'F':
-		req->override_guards = true;
-		return true;
-	case 'P':
-		req->iommu_pt = true;
-		return true;
-	case 'B':
-		req->blacklist = true;
-		return true;
-	case 'V':
-		req->no_disable_vga = true;
-		return true;
-	default:
-		return false;
-	}
-}
-
-int pt_cli_boot_path_option(const struct pt_cli *cli, const char *cmd, const char *arg,
-			    struct pt_plan_request *req)
-{
-	if (streq(arg, "grub"))
-		req->boot_path = PT_BOOT_GRUB;
-	else if (streq(arg, "systemd-boot"))
-		req->boot_path = PT_BOOT_SDBOOT;
-	else
-		return pt_cli_usage_error(cli, cmd,
-					  "--boot-path: '%s' is not a boot loader (grub, "
-					  "systemd-boot)",
-					  arg);
-	return 0;
-}
-
 int pt_cmd_plan(struct pt_cli *cli, int argc, char **argv)
 {
 	static const struct option longopts[] = {
