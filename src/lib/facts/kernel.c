@@ -9,7 +9,7 @@
 
 #include "config.h"
 #include "facts/facts.h"
-#include "snapshot/meta.h"
+#include "parse/snapshot-meta.h"
 
 static void live_meta(struct pt_snapshot_meta *m)
 {

@@ -5,15 +5,6 @@
 #include "model/host.h"
 #include "util/macro.h"
 
-void pt_snapshot_meta_done(struct pt_snapshot_meta *m)
-{
-	free(m->tool);
-	free(m->date);
-	free(m->kernel_release);
-	free(m->machine);
-	*m = (struct pt_snapshot_meta){.page_size = -1, .euid = -1};
-}
-
 static void dev_done(struct pt_pci_dev *d)
 {
 	free(d->sysfs_path);

@@ -16,6 +16,7 @@
 #include "parse/kconfig.h"
 #include "parse/modlist.h"
 #include "parse/modprobe.h"
+#include "parse/snapshot-meta.h"
 #include "root.h"
 #include "util/bdf.h"
 #include "util/strv.h"
@@ -145,17 +146,6 @@ struct pt_iommu_group {
 	char *type;	 /* "DMA", "DMA-FQ", "identity", ... or NULL (kernel < 5.11) */
 	size_t *members; /* indices into pt_host.devs, sorted by address */
 	size_t nmembers;
-};
-
-/* Metadata a snapshot records for facts that are not files (DESIGN: live-only facts). */
-struct pt_snapshot_meta {
-	int format;
-	char *tool;
-	char *date;
-	char *kernel_release;
-	char *machine;
-	long page_size; /* -1 unknown */
-	long euid;	/* -1 unknown */
 };
 
 /* How the host boots (FACTS §3). */
@@ -300,7 +290,6 @@ void pt_host_done(struct pt_host *h);
 bool pt_host_boot_disks_decided(const struct pt_host *h);
 /* Whether every default-route NIC is decided. */
 bool pt_host_uplinks_decided(const struct pt_host *h);
-void pt_snapshot_meta_done(struct pt_snapshot_meta *m);
 const struct pt_pci_dev *pt_host_find_dev(const struct pt_host *h, const struct pt_bdf *bdf);
 long pt_host_dev_index(const struct pt_host *h, const struct pt_bdf *bdf);
 /* The raw bytes read of path; NULL when facts did not read it (absent files have data NULL). */

@@ -9,7 +9,7 @@
 
 #include "config.h"
 #include "snapshot/capture.h"
-#include "snapshot/meta.h"
+#include "parse/snapshot-meta.h"
 #include "util/macro.h"
 #include "util/path.h"
 #include "util/strbuf.h"

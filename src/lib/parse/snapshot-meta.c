@@ -1,11 +1,21 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "snapshot/meta.h"
+#include "parse/snapshot-meta.h"
 #include "util/macro.h"
 #include "util/parse-num.h"
+
+void pt_snapshot_meta_done(struct pt_snapshot_meta *m)
+{
+	free(m->tool);
+	free(m->date);
+	free(m->kernel_release);
+	free(m->machine);
+	*m = (struct pt_snapshot_meta){.page_size = -1, .euid = -1};
+}
 
 static bool key_is(const char *key, size_t klen, const char *want)
 {
