@@ -9,6 +9,7 @@
 #include "parse/cmdline.h"
 #include "parse/efivar.h"
 #include "parse/shellvars.h"
+#include "util/lines.h"
 
 #define EFIVARS "/sys/firmware/efi/efivars"
 /* systemd's Boot Loader Interface vendor GUID, and the UEFI global variable GUID. */
@@ -44,8 +45,10 @@ static void read_efi(struct pt_root *r, struct pt_host *h)
 
 static void read_proxmox_boot(struct pt_root *r, struct pt_host *h)
 {
-	char *buf = NULL, *save = NULL;
-	size_t len;
+	struct pt_lines it;
+	const char *l;
+	char *buf = NULL;
+	size_t len, n;
 
 	h->boot.proxmox_boot = PT_NO;
 	if (read_small(r, "/etc/kernel/proxmox-boot-uuids", &buf, &len) < 0) {
@@ -54,9 +57,11 @@ static void read_proxmox_boot(struct pt_root *r, struct pt_host *h)
 		return;
 	}
 	h->boot.proxmox_boot = PT_YES;
-	for (char *l = strtok_r(buf, "\n", &save); l; l = strtok_r(NULL, "\n", &save))
-		if (*l)
-			pt_strv_push(&h->boot.esp_uuids, l);
+	/* Up to a NUL byte: the file is text, what follows one is not. */
+	it = PT_LINES_INIT(buf, strlen(buf));
+	while (pt_lines_next(&it, &l, &n))
+		if (n)
+			pt_strv_pushn(&h->boot.esp_uuids, l, n);
 	free(buf);
 }
 

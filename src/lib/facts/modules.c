@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "facts/facts.h"
+#include "util/lines.h"
 #include "util/strbuf.h"
 
 #define INDEX_MAX (64u << 20)
@@ -38,16 +39,20 @@ static void normalize(char *name)
 /* Names of loaded modules: the first field of each /proc/modules line. */
 static void read_loaded(struct pt_root *r, struct pt_host *h)
 {
-	char *buf = NULL, *save = NULL;
-	size_t len;
+	struct pt_lines it;
+	const char *line;
+	char *buf = NULL;
+	size_t len, n;
 
 	if (pt_root_read_file(r, "/proc/modules", 4u << 20, &buf, &len) < 0)
 		return;
 	h->loaded_known = true;
-	for (char *line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		line[strcspn(line, " \t")] = '\0';
-		if (*line)
-			pt_strv_push(&h->loaded_modules, line);
+	/* Up to a NUL byte: the file is text, what follows one is not. */
+	it = PT_LINES_INIT(buf, strlen(buf));
+	while (pt_lines_next(&it, &line, &n)) {
+		n = strcspn(line, " \t\n");
+		if (n)
+			pt_strv_pushn(&h->loaded_modules, line, n);
 	}
 	pt_strv_sort(&h->loaded_modules);
 	free(buf);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "parse/snapshot-meta.h"
+#include "util/lines.h"
 #include "util/macro.h"
 #include "util/parse-num.h"
 
@@ -77,16 +78,15 @@ int pt_snapshot_meta_parse(const char *buf, size_t len, struct pt_snapshot_meta 
 			   unsigned *ret_line)
 {
 	struct pt_snapshot_meta m = {.page_size = -1, .euid = -1};
-	unsigned line = 0;
-	size_t pos = 0;
+	struct pt_lines it = PT_LINES_INIT(buf, len);
+	const char *s;
+	size_t n;
 
-	while (pos < len) {
-		const char *s = buf + pos, *nl = memchr(s, '\n', len - pos), *eq;
-		size_t n = nl ? (size_t)(nl - s) : len - pos, klen;
+	while (pt_lines_next(&it, &s, &n)) {
+		const char *eq;
+		size_t klen;
 		int r;
 
-		pos += n + (nl ? 1 : 0);
-		line++;
 		n = pt_strip(&s, n);
 		if (n == 0 || s[0] == '#')
 			continue;
@@ -96,7 +96,7 @@ int pt_snapshot_meta_parse(const char *buf, size_t len, struct pt_snapshot_meta 
 		if (r < 0) {
 			pt_snapshot_meta_done(&m);
 			if (ret_line)
-				*ret_line = line;
+				*ret_line = it.no;
 			return r;
 		}
 	}

@@ -14,6 +14,7 @@
 #include "checks/host.h"
 #include "parse/cmdline.h"
 #include "plan/planner.h"
+#include "util/lines.h"
 #include "util/strbuf.h"
 
 /* ---- binding: modprobe.d (FACTS §4.1, §4.2) ---- */
@@ -457,12 +458,12 @@ static const char override_head[] =
 int pt_plan_overrides(const struct pt_host *h, struct pt_strv *lines, struct pt_strv *slots)
 {
 	const struct pt_raw_file *f = pt_host_raw_file(h, PT_PLAN_INITRAMFS_SCRIPT);
-	const char *p = f ? f->data : NULL, *end = p ? p + f->len : NULL;
+	struct pt_lines it = PT_LINES_INIT(f ? f->data : NULL, f && f->data ? f->len : 0);
+	const char *p;
+	size_t n;
 	int e = 0;
 
-	while (p && p < end && e >= 0) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+	while (e >= 0 && pt_lines_next(&it, &p, &n)) {
 		char slot[32], line[96];
 		unsigned ven, dev;
 		int used = 0;
@@ -478,7 +479,6 @@ int pt_plan_overrides(const struct pt_host *h, struct pt_strv *lines, struct pt_
 					e = pt_strv_push(slots, slot);
 			}
 		}
-		p += n + 1;
 	}
 	return e < 0 ? e : 0;
 }

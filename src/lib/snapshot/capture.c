@@ -10,6 +10,7 @@
 #include "config.h"
 #include "snapshot/capture.h"
 #include "parse/snapshot-meta.h"
+#include "util/lines.h"
 #include "util/macro.h"
 #include "util/path.h"
 #include "util/strbuf.h"
@@ -609,8 +610,10 @@ static int capture_filtered(struct capture *c, const char *path,
 			    bool (*keep)(const char *line, size_t len, size_t lineno, char *out))
 {
 	struct pt_strbuf out = {0};
+	struct pt_lines it;
+	const char *l;
 	char *buf = NULL;
-	size_t len, i = 0, lineno = 0;
+	size_t len, n;
 	int e = pathset_add(&c->seen, path);
 
 	if (e <= 0)
@@ -621,17 +624,15 @@ static int capture_filtered(struct capture *c, const char *path,
 			warn(c, path, e);
 		return 0;
 	}
-	while (i < len && e >= 0) {
-		const char *nl = memchr(buf + i, '\n', len - i);
-		size_t l = nl ? (size_t)(nl - (buf + i)) : len - i;
-		char *line = strndup(buf + i, l);
+	it = PT_LINES_INIT(buf, len);
+	while (e >= 0 && pt_lines_next(&it, &l, &n)) {
+		char *line = strndup(l, n);
 
 		if (!line)
 			e = -ENOMEM;
-		else if (keep(buf + i, l, lineno++, line))
+		else if (keep(l, n, it.no - 1, line))
 			e = pt_strbuf_printf(&out, "%s\n", line);
 		free(line);
-		i += l + (nl != NULL);
 	}
 	if (e >= 0) {
 		char *text = pt_strbuf_steal(&out);
