@@ -3,6 +3,7 @@
 #pragma once
 
 #include "model/host.h"
+#include "model/sources.h"
 #include "root.h"
 
 struct pt_facts_opts {
