@@ -32,6 +32,7 @@ static void grub_var_done(struct pt_grub_var *v)
 	free(v->value);
 	free(v->file);
 	free(v->overridden_file);
+	pt_cmdline_done(&v->parsed);
 }
 
 void pt_host_done(struct pt_host *h)
@@ -41,6 +42,8 @@ void pt_host_done(struct pt_host *h)
 		free(h->raw_files[i].data);
 	}
 	free(h->raw_files);
+	pt_cmdline_done(&h->plan_kernel_cmdline);
+	pt_overrides_done(&h->plan_overrides);
 	for (size_t i = 0; i < h->ndevs; i++)
 		dev_done(&h->devs[i]);
 	free(h->devs);
@@ -60,10 +63,13 @@ void pt_host_done(struct pt_host *h)
 	free(h->boot.loader_info);
 	pt_strv_done(&h->boot.esp_uuids);
 	free(h->boot.kernel_cmdline_file);
+	pt_cmdline_done(&h->boot.kernel_cmdline);
 	pt_strv_done(&h->grub.files);
 	pt_strv_done(&h->grub.errors);
 	grub_var_done(&h->grub.cmdline_linux);
 	grub_var_done(&h->grub.cmdline_linux_default);
+	pt_cmdline_done(&h->grub.linux_line);
+	pt_cmdline_done(&h->grub.dropin);
 	pt_interrupts_done(&h->interrupts);
 	free(h->ecap_path);
 	free(h->ecap);
@@ -192,5 +198,13 @@ const struct pt_raw_file *pt_host_raw_file(const struct pt_host *h, const char *
 	for (size_t i = 0; i < h->nraw_files; i++)
 		if (streq(h->raw_files[i].path, path))
 			return &h->raw_files[i];
+	return NULL;
+}
+
+const struct pt_modlist_file *pt_host_module_list(const struct pt_host *h, const char *path)
+{
+	for (size_t i = 0; i < h->nmodule_lists; i++)
+		if (streq(h->module_lists[i].path, path))
+			return &h->module_lists[i];
 	return NULL;
 }

@@ -16,6 +16,7 @@
 #include "parse/kconfig.h"
 #include "parse/modlist.h"
 #include "parse/modprobe.h"
+#include "parse/overrides.h"
 #include "parse/snapshot-meta.h"
 #include "root.h"
 #include "util/bdf.h"
@@ -157,6 +158,8 @@ struct pt_boot {
 	struct pt_strv esp_uuids;      /* its lines */
 	/* /etc/kernel/cmdline: only its first line is used (proxmox-kernel-helper) */
 	char *kernel_cmdline_file;
+	bool kernel_cmdline_known; /* kernel_cmdline_file tokenised into kernel_cmdline */
+	struct pt_cmdline kernel_cmdline;
 };
 
 /* One GRUB variable after grub-mkconfig's sourcing of /etc/default/grub and grub.d (FACTS §3). */
@@ -169,6 +172,9 @@ struct pt_grub_var {
 	/* An earlier file's assignment it replaced (a grub.d drop-in overriding); NULL if none. */
 	char *overridden_file;
 	unsigned overridden_line;
+	/* value tokenised as the kernel would (parse/cmdline.h); known: value is set and parsed */
+	bool parsed_known;
+	struct pt_cmdline parsed;
 };
 
 /* GRUB's configuration files as grub-mkconfig reads them (FACTS §3). */
@@ -177,6 +183,21 @@ struct pt_grub {
 	struct pt_strv files;  /* the files evaluated, in order: /etc/default/grub, grub.d/ *.cfg */
 	struct pt_strv errors; /* "file:line: ..." files dash would refuse (update-grub fails) */
 	struct pt_grub_var cmdline_linux, cmdline_linux_default;
+	/*
+	 * A normal entry's parameters as grub-mkconfig's 10_linux writes them: GRUB_CMDLINE_LINUX,
+	 * a space, GRUB_CMDLINE_LINUX_DEFAULT (an unknown value as empty), tokenised up to the
+	 * first newline, which ends grub.cfg's linux line (linux_line_newline: the values hold
+	 * one). linux_line_err: 0, or why it could not be tokenised.
+	 */
+	struct pt_cmdline linux_line;
+	int linux_line_err;
+	bool linux_line_newline;
+	/*
+	 * The parameters passthru's own drop-in (PT_PLAN_GRUB_DROPIN) adds to
+	 * GRUB_CMDLINE_LINUX_DEFAULT, its assignment evaluated alone (the variable empty before
+	 * it); none when it is absent, not valid sh, or leaves a quote open.
+	 */
+	struct pt_cmdline dropin;
 };
 
 /* A file a planner may rewrite, with its exact bytes (planning stays pure: no I/O in plan/). */
@@ -280,6 +301,14 @@ struct pt_host {
 	/* Files the planner edits, as read (facts/planfiles.c: the list). */
 	struct pt_raw_file *raw_files;
 	size_t nraw_files;
+	/*
+	 * Those files parsed, so the planner parses nothing: the first line of
+	 * PT_PLAN_KERNEL_CMDLINE's raw bytes tokenised (offsets index those bytes; err: 0, or
+	 * -EINVAL for a NUL byte) and the override lines of PT_PLAN_INITRAMFS_SCRIPT.
+	 */
+	struct pt_cmdline plan_kernel_cmdline;
+	int plan_kernel_cmdline_err;
+	struct pt_overrides plan_overrides;
 
 	/* Problems met while reading (bad attribute values, unreadable files): "path: why". */
 	struct pt_strv problems;
@@ -294,6 +323,8 @@ const struct pt_pci_dev *pt_host_find_dev(const struct pt_host *h, const struct 
 long pt_host_dev_index(const struct pt_host *h, const struct pt_bdf *bdf);
 /* The raw bytes read of path; NULL when facts did not read it (absent files have data NULL). */
 const struct pt_raw_file *pt_host_raw_file(const struct pt_host *h, const char *path);
+/* The module list read from path (pt_host.module_lists), or NULL. */
+const struct pt_modlist_file *pt_host_module_list(const struct pt_host *h, const char *path);
 const struct pt_iommu_group *pt_host_find_group(const struct pt_host *h, int id);
 
 /* Class helpers (FACTS §1.1: 0x03xx display, 0x0604 PCI bridge). */
