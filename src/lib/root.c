@@ -3,7 +3,7 @@
  * The only file in passthru that touches the file system directly (scripts/lint-layers).
  * Directory roots are read with openat2(RESOLVE_IN_ROOT) relative to one directory fd; where
  * the kernel lacks openat2 (before 5.6) or a sandbox filters it, a userspace walk with the same
- * semantics (util/inroot.c) takes over. Archive roots live in memory (snapshot/memtree.c).
+ * semantics (util/inroot.c) takes over. Archive roots live in memory (parse/memtree.c).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -25,7 +25,7 @@
 #include <unistd.h>
 
 #include "root.h"
-#include "snapshot/memtree.h"
+#include "parse/memtree.h"
 #include "util/inroot.h"
 #include "util/macro.h"
 #include "util/strbuf.h"

@@ -3,7 +3,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "snapshot/meta.h"
+#include "parse/snapshot-meta.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Parsers of the host facts behind guard.boot-disk, guard.default-route-nic, fb.*. */
+/*
+ * Parsers of the host facts behind guard.boot-disk, guard.default-route-nic, fb.*, and of the
+ * override lines of passthru's own init-top script.
+ */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -11,6 +14,7 @@
 
 #include "parse/iomem.h"
 #include "parse/mounts.h"
+#include "parse/overrides.h"
 #include "parse/route.h"
 #include "util/bdf.h"
 
@@ -146,12 +150,36 @@ static void test_bdf_in_path(void **state)
 	assert_int_equal(pt_bdf_last_in_path("", &b), -ENOENT);
 }
 
+/* Only the exact lines passthru writes; the last one may lack its newline. */
+static void test_overrides(void **state)
+{
+	struct pt_overrides o;
+
+	assert_int_equal(pt_overrides_parse(S("#!/bin/sh\n"
+					      "override() { # SLOT VENDOR DEVICE\n"
+					      "override 0000:01:00.0 0x10de 0x1b80\n"
+					      "  override 0000:02:00.0 0x10de 0x1b80\n"
+					      "override 0000:03:00.0 0x10de 0x1b80 # mine\n"
+					      "override 0000:04:00.0 0x10de 0x1b8\0\n"
+					      "override 0000:05:00.0 0x1002 0x67df"),
+					    &o),
+			 0);
+	assert_int_equal(o.lines.n, 2);
+	assert_string_equal(o.lines.v[0], "override 0000:01:00.0 0x10de 0x1b80");
+	assert_string_equal(o.slots.v[0], "0000:01:00.0");
+	assert_string_equal(o.slots.v[1], "0000:05:00.0");
+	pt_overrides_done(&o);
+	assert_int_equal(pt_overrides_parse(NULL, 0, &o), 0);
+	assert_int_equal(o.lines.n, 0);
+	pt_overrides_done(&o);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_iomem_tree),  cmocka_unit_test(test_iomem_hidden_and_bad),
 		cmocka_unit_test(test_mounts),	    cmocka_unit_test(test_route),
-		cmocka_unit_test(test_bdf_in_path),
+		cmocka_unit_test(test_bdf_in_path), cmocka_unit_test(test_overrides),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

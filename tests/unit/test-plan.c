@@ -151,7 +151,8 @@ static void build(struct loaded *l, const char *slot, bool iommu_pt, bool force)
 	struct pt_plan_request req = {.iommu_pt = iommu_pt, .override_guards = force};
 
 	assert_int_equal(pt_bdf_parse_user(slot, &req.slot), 0);
-	/* Tests edit the model after loading it: judge it as it is now. */
+	/* Tests edit the model after loading it: parse and judge it as it is now. */
+	assert_int_equal(pt_facts_plan_parse(&l->h), 0);
 	pt_verdicts_done(&l->vd);
 	assert_int_equal(pt_derive(&l->h, &l->vd), 0);
 	assert_int_equal(pt_plan_build(&l->h, &l->vd, &req, &l->p), 0);

@@ -20,7 +20,7 @@
 #include <unistd.h>
 
 #include "root.h"
-#include "snapshot/memtree.h"
+#include "parse/memtree.h"
 #include "util/strbuf.h"
 
 static char tree[] = "/tmp/passthru-test-root-XXXXXX";

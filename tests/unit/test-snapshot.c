@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/sources.h"
 #include "snapshot/capture.h"
 
 static char *redact(const char *in, const char *hostname)
@@ -66,12 +67,39 @@ static void test_never_captured(void **state)
 	}
 }
 
+/* The table of host sources: absolute paths, each spelled once, every source described. */
+static void test_sources(void **state)
+{
+	const char *seen[256];
+	size_t n = 0;
+
+	for (size_t id = 0; id < PT_SRC_COUNT; id++) {
+		const struct pt_source *s = &pt_sources[id];
+
+		assert_true((s->path != NULL) != (s->list != NULL));
+		assert_non_null(s->parser);
+		for (size_t i = 0; s->path ? i < 1 : s->list[i] != NULL; i++) {
+			const char *p = s->path ? s->path : s->list[i];
+
+			assert_int_equal(p[0], '/');
+			for (size_t k = 0; k < n; k++)
+				assert_string_not_equal(seen[k], p);
+			assert_true(n < sizeof(seen) / sizeof(*seen));
+			seen[n++] = p;
+		}
+		/* What facts read as whole files has a size limit. */
+		if (s->capture == PT_CAPTURE_FILTERED || s->capture == PT_CAPTURE_FIRST)
+			assert_true(s->max > 0);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_macs),
 		cmocka_unit_test(test_hostname),
 		cmocka_unit_test(test_never_captured),
+		cmocka_unit_test(test_sources),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -9,6 +9,7 @@
 
 #include "util/bdf.h"
 #include "util/cpulist.h"
+#include "util/lines.h"
 #include "util/parse-num.h"
 #include "util/strbuf.h"
 #include "util/strv.h"
@@ -136,6 +137,41 @@ static void test_strbuf(void **state)
 	assert_null(sb.buf);
 }
 
+/* Lines split at '\n' only; the last may lack it; NUL and '\r' stay in the line. */
+static void test_lines(void **state)
+{
+	static const char buf[] = "a\r\n\nb\0c\nlast";
+	struct pt_lines it = PT_LINES_INIT(buf, sizeof(buf) - 1);
+	const char *l;
+	size_t n;
+
+	assert_true(pt_lines_next(&it, &l, &n));
+	assert_int_equal(n, 2);
+	assert_memory_equal(l, "a\r", 2);
+	assert_int_equal(it.no, 1);
+	assert_true(it.has_nl);
+	assert_true(pt_lines_next(&it, &l, &n));
+	assert_int_equal(n, 0);
+	assert_true(pt_lines_next(&it, &l, &n));
+	assert_int_equal(n, 3);
+	assert_memory_equal(l, "b\0c", 3);
+	assert_true(pt_lines_next(&it, &l, &n));
+	assert_int_equal(n, 4);
+	assert_memory_equal(l, "last", 4);
+	assert_int_equal(it.no, 4);
+	assert_false(it.has_nl);
+	assert_false(pt_lines_next(&it, &l, &n));
+	assert_int_equal(it.no, 4);
+
+	/* A final '\n' opens no empty line; an empty buffer has none. */
+	it = PT_LINES_INIT("x\n", 2);
+	assert_true(pt_lines_next(&it, &l, &n));
+	assert_false(pt_lines_next(&it, &l, &n));
+	it = PT_LINES_INIT(NULL, 0);
+	assert_false(pt_lines_next(&it, &l, &n));
+	assert_int_equal(it.no, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -146,6 +182,7 @@ int main(void)
 		cmocka_unit_test(test_cpulist),
 		cmocka_unit_test(test_strv),
 		cmocka_unit_test(test_strbuf),
+		cmocka_unit_test(test_lines),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -10,7 +10,6 @@
 #include "derive/iommu.h"
 #include "derive/reset.h"
 #include "derive/set.h"
-#include "parse/override-script.h"
 
 static void verify_iommu(const struct pt_iommu_verdict *v, struct pt_findings *out)
 {
@@ -80,15 +79,7 @@ static void verify_cmdline(const struct pt_host *h, const struct pt_verdicts *vd
 /* Whether passthru's init-top script has an override line for slot. */
 static bool script_names(const struct pt_host *h, const char *slot)
 {
-	const struct pt_raw_file *f = pt_host_raw_file(h, PT_PLAN_INITRAMFS_SCRIPT);
-	struct pt_strv lines = {0}, slots = {0};
-	bool named = f && f->data &&
-		     pt_override_script_parse(f->data, f->len, &lines, &slots) == 0 &&
-		     pt_strv_contains(&slots, slot);
-
-	pt_strv_done(&lines);
-	pt_strv_done(&slots);
-	return named;
+	return pt_strv_contains(&h->plan_overrides.slots, slot);
 }
 
 /* Whether a module that claims d is built into the kernel (modules.builtin). */

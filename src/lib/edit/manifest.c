@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "manifest.h"
+#include "util/lines.h"
 
 #define MANIFEST_MAX_EDITS 1024
 #define MANIFEST_MAX_RUNS  64
@@ -207,8 +208,9 @@ int pt_manifest_parse(const char *buf, size_t len, struct pt_manifest *ret, unsi
 {
 	static const char magic[] = "passthru-journal ";
 	struct pt_manifest m = {0};
-	const char *p = buf, *end = buf + len;
-	unsigned line = 1;
+	struct pt_lines it;
+	const char *p;
+	size_t n;
 	int e = 0;
 
 	*ret_line = 1;
@@ -217,21 +219,17 @@ int pt_manifest_parse(const char *buf, size_t len, struct pt_manifest *ret, unsi
 	    buf[sizeof(magic)] != '\n')
 		return -EINVAL;
 	m.version = buf[sizeof(magic) - 1] - '0';
-	p += sizeof(magic) + 1;
-	while (p < end) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-
-		line++;
-		if (!nl) {
+	it = PT_LINES_INIT(buf + sizeof(magic) + 1, len - sizeof(magic) - 1);
+	while (pt_lines_next(&it, &p, &n)) {
+		if (!it.has_nl) {
 			e = -EINVAL; /* every line ends with a newline: a torn write shows */
 			break;
 		}
-		if ((e = parse_line(&m, p, nl)) < 0)
+		if ((e = parse_line(&m, p, p + n)) < 0)
 			break;
-		p = nl + 1;
 	}
 	if (e < 0) {
-		*ret_line = line;
+		*ret_line = it.no + 1; /* after the magic line */
 		pt_manifest_done(&m);
 		return e;
 	}

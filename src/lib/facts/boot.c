@@ -9,34 +9,31 @@
 #include "parse/cmdline.h"
 #include "parse/efivar.h"
 #include "parse/shellvars.h"
+#include "util/lines.h"
 
-#define EFIVARS "/sys/firmware/efi/efivars"
 /* systemd's Boot Loader Interface vendor GUID, and the UEFI global variable GUID. */
 #define LOADER_GUID "4a67b082-0a4c-41cf-b6c7-440b29bb8c4f"
 #define GLOBAL_GUID "8be4df61-93ca-11d2-aa0d-00e098032b8c"
 
-static int read_small(struct pt_root *r, const char *path, char **buf, size_t *len)
-{
-	return pt_root_read_file(r, path, 65536, buf, len);
-}
-
 static void read_efi(struct pt_root *r, struct pt_host *h)
 {
-	char *buf = NULL;
+	char path[PATH_MAX], *buf = NULL;
 	size_t len;
 	unsigned v;
 
 	/* proxmox-boot-tool's own test: /sys/firmware/efi exists on a UEFI boot. */
-	h->boot.efi = pt_root_exists(r, "/sys/firmware/efi") ? PT_YES
-		      : pt_root_exists(r, "/sys/firmware")   ? PT_NO
-							     : PT_UNKNOWN;
+	h->boot.efi = pt_root_exists(r, pt_src_path(PT_SRC_EFI))	? PT_YES
+		      : pt_root_exists(r, pt_src_path(PT_SRC_FIRMWARE)) ? PT_NO
+									: PT_UNKNOWN;
 	h->boot.secure_boot = PT_UNKNOWN;
-	if (read_small(r, EFIVARS "/SecureBoot-" GLOBAL_GUID, &buf, &len) == 0) {
+	snprintf(path, sizeof(path), "%s/SecureBoot-" GLOBAL_GUID, pt_src_path(PT_SRC_EFIVARS));
+	if (pt_root_read_file(r, path, pt_src_max(PT_SRC_EFIVARS), &buf, &len) == 0) {
 		if (pt_efivar_u8(buf, len, &v) == 0)
 			h->boot.secure_boot = v == 1 ? PT_YES : PT_NO;
 		free(buf);
 	}
-	if (read_small(r, EFIVARS "/LoaderInfo-" LOADER_GUID, &buf, &len) == 0) {
+	snprintf(path, sizeof(path), "%s/LoaderInfo-" LOADER_GUID, pt_src_path(PT_SRC_EFIVARS));
+	if (pt_root_read_file(r, path, pt_src_max(PT_SRC_EFIVARS), &buf, &len) == 0) {
 		pt_efivar_string(buf, len, &h->boot.loader_info);
 		free(buf);
 	}
@@ -44,19 +41,24 @@ static void read_efi(struct pt_root *r, struct pt_host *h)
 
 static void read_proxmox_boot(struct pt_root *r, struct pt_host *h)
 {
-	char *buf = NULL, *save = NULL;
-	size_t len;
+	struct pt_lines it;
+	const char *l;
+	char *buf = NULL;
+	size_t len, n;
 
 	h->boot.proxmox_boot = PT_NO;
-	if (read_small(r, "/etc/kernel/proxmox-boot-uuids", &buf, &len) < 0) {
-		if (!pt_root_exists(r, "/etc"))
+	if (pt_root_read_file(r, pt_src_path(PT_SRC_PBT_UUIDS), pt_src_max(PT_SRC_PBT_UUIDS), &buf,
+			      &len) < 0) {
+		if (!pt_root_exists(r, pt_src_path(PT_SRC_ETC)))
 			h->boot.proxmox_boot = PT_UNKNOWN;
 		return;
 	}
 	h->boot.proxmox_boot = PT_YES;
-	for (char *l = strtok_r(buf, "\n", &save); l; l = strtok_r(NULL, "\n", &save))
-		if (*l)
-			pt_strv_push(&h->boot.esp_uuids, l);
+	/* Up to a NUL byte: the file is text, what follows one is not. */
+	it = PT_LINES_INIT(buf, strlen(buf));
+	while (pt_lines_next(&it, &l, &n))
+		if (n)
+			pt_strv_pushn(&h->boot.esp_uuids, l, n);
 	free(buf);
 }
 
@@ -65,7 +67,8 @@ static void read_kernel_cmdline_file(struct pt_root *r, struct pt_host *h)
 	char *buf = NULL;
 	size_t len;
 
-	if (read_small(r, "/etc/kernel/cmdline", &buf, &len) < 0)
+	if (pt_root_read_file(r, pt_src_path(PT_SRC_KERNEL_CMDLINE),
+			      pt_src_max(PT_SRC_KERNEL_CMDLINE), &buf, &len) < 0)
 		return;
 	/* Only the first line counts (proxmox-kernel-helper zz-proxmox-boot). */
 	len = pt_cmdline_first_line(buf, len);
@@ -95,7 +98,7 @@ static int grub_parse(struct pt_root *r, struct pt_host *h, const char *path,
 	size_t len;
 	int e;
 
-	if ((e = pt_root_read_file(r, path, 1u << 20, &buf, &len)) < 0)
+	if ((e = pt_root_read_file(r, path, pt_src_max(PT_SRC_GRUB_DEFAULT), &buf, &len)) < 0)
 		return e;
 	e = pt_shellvars_parse(buf, len, path, &docs[*n], &line);
 	free(buf);
@@ -177,9 +180,9 @@ static int read_grub(struct pt_root *r, struct pt_host *h)
 	size_t n = 0;
 	int e;
 
-	if (!pt_root_exists(r, "/etc/default/grub"))
+	if (!pt_root_exists(r, pt_src_path(PT_SRC_GRUB_DEFAULT)))
 		return 0;
-	pt_root_list(r, "/etc/default/grub.d", &names);
+	pt_root_list(r, pt_src_path(PT_SRC_GRUB_DROPINS), &names);
 	if (names.n)
 		qsort(names.v, names.n, sizeof(*names.v), cmp_str);
 	docs = calloc(names.n + 1, sizeof(*docs));
@@ -187,7 +190,7 @@ static int read_grub(struct pt_root *r, struct pt_host *h)
 		pt_strv_done(&names);
 		return -ENOMEM;
 	}
-	e = grub_parse(r, h, "/etc/default/grub", docs, &n);
+	e = grub_parse(r, h, pt_src_path(PT_SRC_GRUB_DEFAULT), docs, &n);
 	if (e == -ENOMEM)
 		goto out;
 	h->grub.known = e == 0 || h->grub.errors.n;
@@ -195,7 +198,7 @@ static int read_grub(struct pt_root *r, struct pt_host *h)
 	for (size_t i = 0; i < names.n && e >= 0; i++) {
 		if (!is_cfg(names.v[i]))
 			continue;
-		snprintf(path, sizeof(path), "/etc/default/grub.d/%s", names.v[i]);
+		snprintf(path, sizeof(path), "%s/%s", pt_src_path(PT_SRC_GRUB_DROPINS), names.v[i]);
 		e = grub_parse(r, h, path, docs, &n);
 		if (e != -ENOMEM)
 			e = 0;

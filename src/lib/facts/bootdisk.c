@@ -17,8 +17,7 @@
 #include "util/path.h"
 #include "util/strbuf.h"
 
-#define MOUNTS_MAX  (4u << 20)
-#define CLASS_BLOCK "/sys/class/block"
+#define CLASS_BLOCK pt_src_path(PT_SRC_CLASS_BLOCK)
 /* dm over md over partitions is three levels; loops in a corrupt root stop here. */
 #define MAX_DEPTH 8
 
@@ -100,7 +99,7 @@ static void walk_block(struct walk *w, const char *name, unsigned depth)
 		w->err = -ENOMEM;
 		return;
 	}
-	snprintf(path, sizeof(path), CLASS_BLOCK "/%s", name);
+	snprintf(path, sizeof(path), "%s/%s", CLASS_BLOCK, name);
 	e = pt_root_readlink(w->r, path, &target);
 	if (e < 0) {
 		add(w, name, NULL, "%s: not in /sys/class/block", name);
@@ -113,7 +112,7 @@ static void walk_block(struct walk *w, const char *name, unsigned depth)
 		return;
 	}
 	/* device-mapper and md devices name what they are built on in slaves/. */
-	snprintf(path, sizeof(path), CLASS_BLOCK "/%s/slaves", name);
+	snprintf(path, sizeof(path), "%s/%s/slaves", CLASS_BLOCK, name);
 	if (pt_root_list(w->r, path, &slaves) == 0 && slaves.n) {
 		free(sys_path);
 		for (size_t i = 0; i < slaves.n && w->err >= 0; i++)
@@ -141,7 +140,7 @@ static char *find_dm(struct walk *w, const char *dm_name)
 			w->err = -ENOMEM;
 			break;
 		}
-		snprintf(path, sizeof(path), CLASS_BLOCK "/%s/dm/name", names.v[i]);
+		snprintf(path, sizeof(path), "%s/%s/dm/name", CLASS_BLOCK, names.v[i]);
 		if (pt_facts_attr(w->r, w->h, path, &v) == 0 && streq(v, dm_name))
 			found = strdup(names.v[i]);
 		free(v);
@@ -198,7 +197,8 @@ int pt_facts_boot_disks(struct pt_root *r, struct pt_host *h)
 	struct walk w = {.r = r, .h = h};
 	char *buf = NULL;
 	size_t len;
-	int e = pt_facts_read(r, h, "/proc/mounts", MOUNTS_MAX, &buf, &len);
+	int e = pt_facts_read(r, h, pt_src_path(PT_SRC_MOUNTS), pt_src_max(PT_SRC_MOUNTS), &buf,
+			      &len);
 
 	if (e < 0)
 		return 0;

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "model/host.h"
+#include "model/sources.h"
 #include "root.h"
 
 struct pt_facts_opts {
@@ -33,8 +34,15 @@ int pt_facts_boot(struct pt_root *r, struct pt_host *h);
 int pt_facts_boot_disks(struct pt_root *r, struct pt_host *h);
 int pt_facts_uplinks(struct pt_root *r, struct pt_host *h);
 int pt_facts_iomem(struct pt_root *r, struct pt_host *h);
-/* The exact bytes of the files `plan` may edit (pt_host.raw_files). */
+/* The exact bytes of the files `plan` may edit (pt_host.raw_files), then pt_facts_plan_parse. */
 int pt_facts_plan_files(struct pt_root *r, struct pt_host *h);
+/*
+ * Parses, from what facts read, everything the planner reads parsed: the raw files' override
+ * lines, /etc/kernel/cmdline's first line and the drop-in's parameters; the GRUB values and
+ * the GRUB linux line; the kernel command-line file. Replaces what an earlier call parsed, so
+ * a test that edits those inputs calls it again. -ENOMEM only.
+ */
+int pt_facts_plan_parse(struct pt_host *h);
 
 /*
  * One function's binding as the kernel shows it now: its driver (NULL: unbound) and its

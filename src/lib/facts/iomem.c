@@ -11,8 +11,6 @@
 #include "facts/facts.h"
 #include "parse/iomem.h"
 
-#define IOMEM_MAX (16u << 20)
-
 static int push(struct pt_mem_range **v, size_t *n, const struct pt_iomem_entry *e)
 {
 	struct pt_mem_range *nv = realloc(*v, (*n + 1) * sizeof(**v));
@@ -32,7 +30,8 @@ int pt_facts_iomem(struct pt_root *r, struct pt_host *h)
 	struct pt_iomem m;
 	char *buf = NULL;
 	size_t len;
-	int e = pt_facts_read(r, h, "/proc/iomem", IOMEM_MAX, &buf, &len);
+	int e = pt_facts_read(r, h, pt_src_path(PT_SRC_PROC_IOMEM), pt_src_max(PT_SRC_PROC_IOMEM),
+			      &buf, &len);
 
 	h->iomem_known = PT_UNKNOWN;
 	if (e < 0)

@@ -9,17 +9,14 @@
 #include "facts/facts.h"
 #include "util/parse-num.h"
 
-#define GROUPS_DIR "/sys/kernel/iommu_groups"
+#define GROUPS_DIR pt_src_path(PT_SRC_IOMMU_GROUPS)
 
-static enum pt_tristate table_present(struct pt_root *r, const char *name)
+static enum pt_tristate table_present(struct pt_root *r, enum pt_source_id table)
 {
-	char path[PATH_MAX];
-
-	snprintf(path, sizeof(path), "/sys/firmware/acpi/tables/%s", name);
-	if (pt_root_exists(r, path))
+	if (pt_root_exists(r, pt_src_path(table)))
 		return PT_YES;
 	/* Without the tables directory (old snapshots, non-ACPI) we cannot say "no". */
-	return pt_root_exists(r, "/sys/firmware/acpi/tables") ? PT_NO : PT_UNKNOWN;
+	return pt_root_exists(r, pt_src_path(PT_SRC_ACPI_TABLES)) ? PT_NO : PT_UNKNOWN;
 }
 
 static int cmp_size(const void *a, const void *b)
@@ -70,9 +67,9 @@ static int read_group_dir(struct pt_root *r, struct pt_host *h, int id, const ch
 
 	if (!g)
 		return -ENOMEM;
-	snprintf(path, sizeof(path), GROUPS_DIR "/%s/type", name);
+	snprintf(path, sizeof(path), "%s/%s/type", GROUPS_DIR, name);
 	pt_facts_attr(r, h, path, &g->type);
-	snprintf(path, sizeof(path), GROUPS_DIR "/%s/devices", name);
+	snprintf(path, sizeof(path), "%s/%s/devices", GROUPS_DIR, name);
 	if (pt_root_list(r, path, &members) < 0)
 		return 0;
 	for (size_t i = 0; i < members.n && e >= 0; i++) {
@@ -83,7 +80,7 @@ static int read_group_dir(struct pt_root *r, struct pt_host *h, int id, const ch
 			continue; /* non-PCI members (platform devices) are not ours to list */
 		idx = pt_host_dev_index(h, &b);
 		if (idx < 0) {
-			snprintf(path, sizeof(path), GROUPS_DIR "/%s/devices/%s", name,
+			snprintf(path, sizeof(path), "%s/%s/devices/%s", GROUPS_DIR, name,
 				 members.v[i]);
 			pt_facts_problem(h, path, "member is missing from /sys/bus/pci/devices");
 			continue;
@@ -114,7 +111,8 @@ static int read_interrupts(struct pt_root *r, struct pt_host *h)
 	size_t len;
 	int e;
 
-	if (pt_root_read_file(r, "/proc/interrupts", 16u << 20, &buf, &len) < 0)
+	if (pt_root_read_file(r, pt_src_path(PT_SRC_PROC_INTERRUPTS),
+			      pt_src_max(PT_SRC_PROC_INTERRUPTS), &buf, &len) < 0)
 		return 0;
 	e = pt_interrupts_parse(buf, len, &h->interrupts);
 	free(buf);
@@ -132,8 +130,8 @@ static void read_ecap(struct pt_root *r, struct pt_host *h)
 	for (size_t i = 0; i < h->iommu_units.n; i++) {
 		if (strncmp(h->iommu_units.v[i], "dmar", 4) != 0)
 			continue;
-		snprintf(path, sizeof(path), "/sys/class/iommu/%s/intel-iommu/ecap",
-			 h->iommu_units.v[i]);
+		snprintf(path, sizeof(path), "%s/%s/intel-iommu/ecap",
+			 pt_src_path(PT_SRC_IOMMU_UNITS), h->iommu_units.v[i]);
 		if (pt_facts_attr(r, h, path, &h->ecap) == 0) {
 			h->ecap_path = strdup(path);
 			if (!h->ecap_path) {
@@ -150,9 +148,9 @@ int pt_facts_iommu(struct pt_root *r, struct pt_host *h)
 	struct pt_strv names = {0};
 	int e = 0;
 
-	h->acpi_dmar = table_present(r, "DMAR");
-	h->acpi_ivrs = table_present(r, "IVRS");
-	pt_root_list(r, "/sys/class/iommu", &h->iommu_units);
+	h->acpi_dmar = table_present(r, PT_SRC_ACPI_DMAR);
+	h->acpi_ivrs = table_present(r, PT_SRC_ACPI_IVRS);
+	pt_root_list(r, pt_src_path(PT_SRC_IOMMU_UNITS), &h->iommu_units);
 	pt_strv_sort(&h->iommu_units);
 	read_ecap(r, h);
 	if ((e = read_interrupts(r, h)) < 0)

@@ -9,7 +9,7 @@
 
 #include "config.h"
 #include "facts/facts.h"
-#include "snapshot/meta.h"
+#include "parse/snapshot-meta.h"
 
 static void live_meta(struct pt_snapshot_meta *m)
 {
@@ -30,7 +30,8 @@ static void snapshot_meta(struct pt_root *r, struct pt_host *h)
 	char *buf = NULL;
 	size_t len;
 	unsigned line = 0;
-	int e = pt_root_read_file(r, PT_SNAPSHOT_META_PATH, 65536, &buf, &len);
+	int e = pt_root_read_file(r, pt_src_path(PT_SRC_SNAPSHOT_META),
+				  pt_src_max(PT_SRC_SNAPSHOT_META), &buf, &len);
 
 	h->meta = (struct pt_snapshot_meta){.page_size = -1, .euid = -1};
 	if (e < 0) {
@@ -56,7 +57,7 @@ int pt_facts_kernel(struct pt_root *r, struct pt_host *h)
 	else
 		snapshot_meta(r, h);
 	/* procfs has the running release; snapshots keep that file, old ones only metadata. */
-	if (pt_facts_attr(r, h, "/proc/sys/kernel/osrelease", &release) == 0 && release[0])
+	if (pt_facts_attr(r, h, pt_src_path(PT_SRC_PROC_OSRELEASE), &release) == 0 && release[0])
 		h->kernel_release = release;
 	else {
 		free(release);
@@ -70,11 +71,12 @@ int pt_facts_cmdline(struct pt_root *r, struct pt_host *h)
 {
 	char *buf = NULL;
 	size_t len;
-	int e = pt_root_read_file(r, "/proc/cmdline", 65536, &buf, &len);
+	const char *path = pt_src_path(PT_SRC_PROC_CMDLINE);
+	int e = pt_root_read_file(r, path, pt_src_max(PT_SRC_PROC_CMDLINE), &buf, &len);
 
 	if (e < 0) {
 		if (e != -ENOENT)
-			pt_facts_problem(h, "/proc/cmdline", strerror(-e));
+			pt_facts_problem(h, path, strerror(-e));
 		return 0;
 	}
 	len = pt_cmdline_first_line(buf, len);
@@ -99,8 +101,8 @@ int pt_facts_kconfig(struct pt_root *r, struct pt_host *h)
 
 	if (!h->kernel_release)
 		return 0;
-	snprintf(path, sizeof(path), "/boot/config-%s", h->kernel_release);
-	if (pt_root_read_file(r, path, 16u << 20, &buf, &len) < 0)
+	snprintf(path, sizeof(path), "%s%s", pt_src_path(PT_SRC_KCONFIG), h->kernel_release);
+	if (pt_root_read_file(r, path, pt_src_max(PT_SRC_KCONFIG), &buf, &len) < 0)
 		return 0;
 	e = pt_kconfig_parse(buf, len, &h->kconfig, &line);
 	free(buf);

@@ -11,18 +11,13 @@
 
 #include "facts/facts.h"
 
-#define CONF_MAX (1u << 20)
+/* modules.builtin: one line per module built into the kernel. */
+#define BUILTIN_MAX (16u << 20)
 
-/* modules-load.d directories in systemd's priority order (modules-load.d(5)). */
-static const char *const load_dirs[] = {
-	"/etc/modules-load.d",	   "/run/modules-load.d", "/usr/local/lib/modules-load.d",
-	"/usr/lib/modules-load.d", "/lib/modules-load.d", NULL,
-};
-
-static int read_text(struct pt_root *r, struct pt_host *h, const char *path, char **buf,
+static int read_text(struct pt_root *r, struct pt_host *h, const char *path, size_t max, char **buf,
 		     size_t *len)
 {
-	int e = pt_root_read_file(r, path, CONF_MAX, buf, len);
+	int e = pt_root_read_file(r, path, max, buf, len);
 
 	if (e < 0 && e != -ENOENT && e != -ENOTDIR && e != -EINVAL)
 		pt_facts_problem(h, path, strerror(-e));
@@ -56,6 +51,7 @@ static int list_dir(struct pt_root *r, const char *dir, struct listing *l)
 
 static int read_modprobe(struct pt_root *r, struct pt_host *h)
 {
+	/* Debian 12's kmod 30 reads the four directories it was built with (FACTS §4.2). */
 	const char *const *paths = pt_modprobe_dirs_kmod30;
 	struct listing lists[8] = {0};
 	struct pt_modprobe_dir dirs[8] = {0};
@@ -77,7 +73,7 @@ static int read_modprobe(struct pt_root *r, struct pt_host *h)
 
 		snprintf(path, sizeof(path), "%s/%s", paths[f->dir], f->name);
 		/* A link to /dev/null hides a lower file and contributes nothing. */
-		if (read_text(r, h, path, &buf, &len) < 0)
+		if (read_text(r, h, path, pt_src_max(PT_SRC_MODPROBE_DIRS), &buf, &len) < 0)
 			continue;
 		e = pt_modprobe_set_add(&h->modprobe, buf, len, path);
 		free(buf);
@@ -89,7 +85,7 @@ static int read_modprobe(struct pt_root *r, struct pt_host *h)
 	return e;
 }
 
-static int add_list(struct pt_root *r, struct pt_host *h, const char *path,
+static int add_list(struct pt_root *r, struct pt_host *h, const char *path, size_t max,
 		    enum pt_modlist_dialect dialect)
 {
 	struct pt_modlist_file *files;
@@ -97,7 +93,7 @@ static int add_list(struct pt_root *r, struct pt_host *h, const char *path,
 	size_t len;
 	int e;
 
-	if (read_text(r, h, path, &buf, &len) < 0)
+	if (read_text(r, h, path, max, &buf, &len) < 0)
 		return 0;
 	files = realloc(h->module_lists, (h->nmodule_lists + 1) * sizeof(*files));
 	if (!files) {
@@ -125,7 +121,7 @@ static bool is_etc_modules_link(struct pt_root *r, const char *path)
 {
 	char *target = NULL;
 	bool yes = pt_root_readlink(r, path, &target) == 0 &&
-		   (streq(target, "../modules") || streq(target, "/etc/modules"));
+		   (streq(target, "../modules") || streq(target, pt_src_path(PT_SRC_ETC_MODULES)));
 
 	free(target);
 	return yes;
@@ -134,7 +130,9 @@ static bool is_etc_modules_link(struct pt_root *r, const char *path)
 static int read_module_lists(struct pt_root *r, struct pt_host *h)
 {
 	struct pt_strv seen = {0};
-	int e = add_list(r, h, "/etc/modules", PT_MODLIST_SYSTEMD);
+	const char *const *load_dirs = pt_sources[PT_SRC_MODULES_LOAD_DIRS].list;
+	int e = add_list(r, h, pt_src_path(PT_SRC_ETC_MODULES), pt_src_max(PT_SRC_ETC_MODULES),
+			 PT_MODLIST_SYSTEMD);
 
 	for (size_t d = 0; load_dirs[d] && e >= 0; d++) {
 		struct pt_strv names = {0};
@@ -152,13 +150,15 @@ static int read_module_lists(struct pt_root *r, struct pt_host *h)
 			e = pt_strv_push(&seen, names.v[i]);
 			snprintf(path, sizeof(path), "%s/%s", load_dirs[d], names.v[i]);
 			if (e >= 0 && !is_etc_modules_link(r, path))
-				e = add_list(r, h, path, PT_MODLIST_SYSTEMD);
+				e = add_list(r, h, path, pt_src_max(PT_SRC_MODULES_LOAD_DIRS),
+					     PT_MODLIST_SYSTEMD);
 		}
 		pt_strv_done(&names);
 	}
 	pt_strv_done(&seen);
 	if (e >= 0)
-		e = add_list(r, h, "/etc/initramfs-tools/modules", PT_MODLIST_SHELL);
+		e = add_list(r, h, pt_src_path(PT_SRC_INITRAMFS_MODULES),
+			     pt_src_max(PT_SRC_INITRAMFS_MODULES), PT_MODLIST_SHELL);
 	return e;
 }
 
@@ -170,8 +170,9 @@ static int read_builtin(struct pt_root *r, struct pt_host *h)
 
 	if (!h->kernel_release)
 		return 0;
-	snprintf(path, sizeof(path), "/lib/modules/%s/modules.builtin", h->kernel_release);
-	if (pt_root_read_file(r, path, 16u << 20, &buf, &len) < 0)
+	snprintf(path, sizeof(path), "%s/%s/%s", pt_src_path(PT_SRC_MODULES), h->kernel_release,
+		 pt_src_module_other[0]);
+	if (pt_root_read_file(r, path, BUILTIN_MAX, &buf, &len) < 0)
 		return 0;
 	e = pt_modbuiltin_parse(buf, len, &h->builtin);
 	free(buf);
@@ -195,7 +196,8 @@ int pt_facts_cpu(struct pt_root *r, struct pt_host *h)
 {
 	char *buf = NULL;
 	size_t len;
-	int e = read_text(r, h, "/proc/cpuinfo", &buf, &len);
+	int e = read_text(r, h, pt_src_path(PT_SRC_PROC_CPUINFO), pt_src_max(PT_SRC_PROC_CPUINFO),
+			  &buf, &len);
 
 	if (e < 0)
 		return 0;

@@ -12,15 +12,8 @@
 #include <string.h>
 
 #include "facts/facts.h"
+#include "util/lines.h"
 #include "util/strbuf.h"
-
-#define INDEX_MAX (64u << 20)
-
-static const char *const index_files[] = {
-	/* What a modalias lookup consults; symbols only matter for "symbol:" aliases. */
-	"modules.alias.bin", "modules.builtin.alias.bin", "modules.builtin.bin",
-	"modules.dep.bin",   "modules.softdep",		  NULL,
-};
 
 static void quiet_log(void *data, int priority, const char *file, int line, const char *fn,
 		      const char *format, va_list args)
@@ -38,16 +31,21 @@ static void normalize(char *name)
 /* Names of loaded modules: the first field of each /proc/modules line. */
 static void read_loaded(struct pt_root *r, struct pt_host *h)
 {
-	char *buf = NULL, *save = NULL;
-	size_t len;
+	struct pt_lines it;
+	const char *line;
+	char *buf = NULL;
+	size_t len, n;
 
-	if (pt_root_read_file(r, "/proc/modules", 4u << 20, &buf, &len) < 0)
+	if (pt_root_read_file(r, pt_src_path(PT_SRC_PROC_MODULES), pt_src_max(PT_SRC_PROC_MODULES),
+			      &buf, &len) < 0)
 		return;
 	h->loaded_known = true;
-	for (char *line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		line[strcspn(line, " \t")] = '\0';
-		if (*line)
-			pt_strv_push(&h->loaded_modules, line);
+	/* Up to a NUL byte: the file is text, what follows one is not. */
+	it = PT_LINES_INIT(buf, strlen(buf));
+	while (pt_lines_next(&it, &line, &n)) {
+		n = strcspn(line, " \t\n");
+		if (n)
+			pt_strv_pushn(&h->loaded_modules, line, n);
 	}
 	pt_strv_sort(&h->loaded_modules);
 	free(buf);
@@ -135,16 +133,16 @@ int pt_facts_modules(struct pt_root *r, struct pt_host *h)
 	read_loaded(r, h);
 	if (!h->kernel_release)
 		return 0;
-	snprintf(dir, sizeof(dir), "/lib/modules/%s", h->kernel_release);
-	e = pt_root_export(r, dir, index_files, INDEX_MAX, &tmpdir);
+	snprintf(dir, sizeof(dir), "%s/%s", pt_src_path(PT_SRC_MODULES), h->kernel_release);
+	e = pt_root_export(r, dir, pt_src_module_index, pt_src_max(PT_SRC_MODULES), &tmpdir);
 	if (e <= 0) {
-		pt_root_export_remove(tmpdir, index_files);
+		pt_root_export_remove(tmpdir, pt_src_module_index);
 		return e == -ENOMEM ? e : 0;
 	}
 	/* An empty configuration list: aliases come from the index alone, not the host's /etc. */
 	ctx = kmod_new(tmpdir, none);
 	if (!ctx) {
-		pt_root_export_remove(tmpdir, index_files);
+		pt_root_export_remove(tmpdir, pt_src_module_index);
 		return -ENOMEM;
 	}
 	kmod_set_log_fn(ctx, quiet_log, NULL);
@@ -156,6 +154,6 @@ int pt_facts_modules(struct pt_root *r, struct pt_host *h)
 		if (h->devs[i].modalias && h->devs[i].modalias[0])
 			e = lookup_device(ctx, &h->devs[i], h);
 	kmod_unref(ctx);
-	pt_root_export_remove(tmpdir, index_files);
+	pt_root_export_remove(tmpdir, pt_src_module_index);
 	return e;
 }

@@ -13,15 +13,6 @@
 
 #include "facts/facts.h"
 
-#define PCI_IDS_MAX (64u << 20)
-
-static const char *const root_pci_ids[] = {
-	"/usr/share/misc/pci.ids",
-	"/usr/share/hwdata/pci.ids",
-	"/usr/share/misc/pci.ids.gz",
-	"/usr/share/hwdata/pci.ids.gz",
-};
-
 static struct pt_host *warn_host; /* libpci's callbacks carry no context */
 
 static void PCI_PRINTF(1, 2) PCI_NONRET on_error(char *msg, ...)
@@ -104,11 +95,18 @@ static void name_device(struct pci_access *a, struct pt_pci_dev *d)
 /* Returns an fd holding the root's pci.ids, or -1. */
 static int root_ids_fd(struct pt_root *r)
 {
-	for (size_t i = 0; i < sizeof(root_pci_ids) / sizeof(*root_pci_ids); i++) {
-		int fd;
+	/* The plain files first, then the compressed ones libpci also reads. */
+	static const enum pt_source_id ids[] = {PT_SRC_PCI_IDS, PT_SRC_PCI_IDS_GZ};
 
-		if (pt_root_export_memfd(r, root_pci_ids[i], PCI_IDS_MAX, &fd) == 0)
-			return fd;
+	for (size_t k = 0; k < sizeof(ids) / sizeof(*ids); k++) {
+		const struct pt_source *s = &pt_sources[ids[k]];
+
+		for (size_t i = 0; s->list[i]; i++) {
+			int fd;
+
+			if (pt_root_export_memfd(r, s->list[i], s->max, &fd) == 0)
+				return fd;
+		}
 	}
 	return -1;
 }

@@ -11,11 +11,11 @@
 #include "util/path.h"
 #include "util/strbuf.h"
 
-#define PCI_DEVICES "/sys/bus/pci/devices"
-#define PCI_DRIVERS "/sys/bus/pci/drivers"
+#define PCI_DEVICES pt_src_path(PT_SRC_PCI_DEVICES)
+#define PCI_DRIVERS pt_src_path(PT_SRC_PCI_DRIVERS)
 
 /* Full config space of a PCIe function; unprivileged readers get 64 bytes (FACTS §1.1). */
-#define CONFIG_MAX 4096
+#define CONFIG_MAX pt_src_max(PT_SRC_PCI_DEVICES)
 
 struct attr_path {
 	char buf[PATH_MAX];

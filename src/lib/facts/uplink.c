@@ -16,8 +16,7 @@
 #include "util/macro.h"
 #include "util/path.h"
 
-#define ROUTE_MAX (16u << 20)
-#define CLASS_NET "/sys/class/net"
+#define CLASS_NET pt_src_path(PT_SRC_CLASS_NET)
 #define MAX_DEPTH 8
 
 struct walk {
@@ -64,16 +63,16 @@ static int lowers(struct walk *w, const char *name, struct pt_strv *ret)
 	char path[PATH_MAX], *slaves = NULL;
 	int e = 0;
 
-	snprintf(path, sizeof(path), CLASS_NET "/%s/brif", name);
+	snprintf(path, sizeof(path), "%s/%s/brif", CLASS_NET, name);
 	if (pt_root_list(w->r, path, ret) == -ENOMEM)
 		return -ENOMEM;
-	snprintf(path, sizeof(path), CLASS_NET "/%s", name);
+	snprintf(path, sizeof(path), "%s/%s", CLASS_NET, name);
 	if (pt_root_list(w->r, path, &entries) == 0)
 		for (size_t i = 0; i < entries.n && e >= 0; i++)
 			if (strncmp(entries.v[i], "lower_", 6) == 0 && entries.v[i][6])
 				e = pt_strv_push(ret, entries.v[i] + 6);
 	pt_strv_done(&entries);
-	snprintf(path, sizeof(path), CLASS_NET "/%s/bonding/slaves", name);
+	snprintf(path, sizeof(path), "%s/%s/bonding/slaves", CLASS_NET, name);
 	if (e >= 0 && pt_facts_attr(w->r, w->h, path, &slaves) == 0) {
 		for (char *p = slaves; *p && e >= 0;) {
 			size_t n = strcspn(p, " \t\n");
@@ -110,7 +109,7 @@ static void walk_net(struct walk *w, const char *name, unsigned depth)
 		w->err = -ENOMEM;
 		return;
 	}
-	snprintf(path, sizeof(path), CLASS_NET "/%s", name);
+	snprintf(path, sizeof(path), "%s/%s", CLASS_NET, name);
 	if (pt_root_readlink(w->r, path, &target) < 0) {
 		add(w, name, NULL, "not in /sys/class/net");
 		return;
@@ -149,7 +148,8 @@ int pt_facts_uplinks(struct pt_root *r, struct pt_host *h)
 	struct walk w = {.r = r, .h = h};
 	char *buf = NULL;
 	size_t len;
-	int e = pt_facts_read(r, h, "/proc/net/route", ROUTE_MAX, &buf, &len);
+	int e = pt_facts_read(r, h, pt_src_path(PT_SRC_ROUTES), pt_src_max(PT_SRC_ROUTES), &buf,
+			      &len);
 
 	if (e < 0)
 		return 0;

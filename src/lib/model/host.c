@@ -6,15 +6,6 @@
 #include "util/strbuf.h"
 #include "util/macro.h"
 
-void pt_snapshot_meta_done(struct pt_snapshot_meta *m)
-{
-	free(m->tool);
-	free(m->date);
-	free(m->kernel_release);
-	free(m->machine);
-	*m = (struct pt_snapshot_meta){.page_size = -1, .euid = -1};
-}
-
 static void dev_done(struct pt_pci_dev *d)
 {
 	free(d->sysfs_path);
@@ -42,6 +33,7 @@ static void grub_var_done(struct pt_grub_var *v)
 	free(v->value);
 	free(v->file);
 	free(v->overridden_file);
+	pt_cmdline_done(&v->parsed);
 }
 
 void pt_host_done(struct pt_host *h)
@@ -51,6 +43,8 @@ void pt_host_done(struct pt_host *h)
 		free(h->raw_files[i].data);
 	}
 	free(h->raw_files);
+	pt_cmdline_done(&h->plan_kernel_cmdline);
+	pt_overrides_done(&h->plan_overrides);
 	for (size_t i = 0; i < h->ndevs; i++)
 		dev_done(&h->devs[i]);
 	free(h->devs);
@@ -70,10 +64,13 @@ void pt_host_done(struct pt_host *h)
 	free(h->boot.loader_info);
 	pt_strv_done(&h->boot.esp_uuids);
 	free(h->boot.kernel_cmdline_file);
+	pt_cmdline_done(&h->boot.kernel_cmdline);
 	pt_strv_done(&h->grub.files);
 	pt_strv_done(&h->grub.errors);
 	grub_var_done(&h->grub.cmdline_linux);
 	grub_var_done(&h->grub.cmdline_linux_default);
+	pt_cmdline_done(&h->grub.linux_line);
+	pt_cmdline_done(&h->grub.dropin);
 	pt_interrupts_done(&h->interrupts);
 	free(h->ecap_path);
 	free(h->ecap);
@@ -224,4 +221,12 @@ char *pt_pci_attr_path(const struct pt_pci_dev *d, const char *attr)
 
 	pt_strbuf_printf(&sb, "/sys/bus/pci/devices/%s/%s", d->slot, attr);
 	return pt_strbuf_steal(&sb);
+}
+
+const struct pt_modlist_file *pt_host_module_list(const struct pt_host *h, const char *path)
+{
+	for (size_t i = 0; i < h->nmodule_lists; i++)
+		if (streq(h->module_lists[i].path, path))
+			return &h->module_lists[i];
+	return NULL;
 }

@@ -16,6 +16,8 @@
 #include "parse/kconfig.h"
 #include "parse/modlist.h"
 #include "parse/modprobe.h"
+#include "parse/overrides.h"
+#include "parse/snapshot-meta.h"
 #include "root.h"
 #include "util/bdf.h"
 #include "util/strv.h"
@@ -160,17 +162,6 @@ struct pt_iommu_group {
 	int vfio_errno; /* PT_VFIO_ERROR: the errno of the open or the ioctl */
 };
 
-/* Metadata a snapshot records for facts that are not files (DESIGN: live-only facts). */
-struct pt_snapshot_meta {
-	int format;
-	char *tool;
-	char *date;
-	char *kernel_release;
-	char *machine;
-	long page_size; /* -1 unknown */
-	long euid;	/* -1 unknown */
-};
-
 /* How the host boots (FACTS §3). */
 struct pt_boot {
 	enum pt_tristate efi;	       /* /sys/firmware/efi exists */
@@ -180,6 +171,8 @@ struct pt_boot {
 	struct pt_strv esp_uuids;      /* its lines */
 	/* /etc/kernel/cmdline: only its first line is used (proxmox-kernel-helper) */
 	char *kernel_cmdline_file;
+	bool kernel_cmdline_known; /* kernel_cmdline_file tokenised into kernel_cmdline */
+	struct pt_cmdline kernel_cmdline;
 };
 
 /* One GRUB variable after grub-mkconfig's sourcing of /etc/default/grub and grub.d (FACTS §3). */
@@ -192,6 +185,9 @@ struct pt_grub_var {
 	/* An earlier file's assignment it replaced (a grub.d drop-in overriding); NULL if none. */
 	char *overridden_file;
 	unsigned overridden_line;
+	/* value tokenised as the kernel would (parse/cmdline.h); known: value is set and parsed */
+	bool parsed_known;
+	struct pt_cmdline parsed;
 };
 
 /* GRUB's configuration files as grub-mkconfig reads them (FACTS §3). */
@@ -200,6 +196,21 @@ struct pt_grub {
 	struct pt_strv files;  /* the files evaluated, in order: /etc/default/grub, grub.d/ *.cfg */
 	struct pt_strv errors; /* "file:line: ..." files dash would refuse (update-grub fails) */
 	struct pt_grub_var cmdline_linux, cmdline_linux_default;
+	/*
+	 * A normal entry's parameters as grub-mkconfig's 10_linux writes them: GRUB_CMDLINE_LINUX,
+	 * a space, GRUB_CMDLINE_LINUX_DEFAULT (an unknown value as empty), tokenised up to the
+	 * first newline, which ends grub.cfg's linux line (linux_line_newline: the values hold
+	 * one). linux_line_err: 0, or why it could not be tokenised.
+	 */
+	struct pt_cmdline linux_line;
+	int linux_line_err;
+	bool linux_line_newline;
+	/*
+	 * The parameters passthru's own drop-in (PT_PLAN_GRUB_DROPIN) adds to
+	 * GRUB_CMDLINE_LINUX_DEFAULT, its assignment evaluated alone (the variable empty before
+	 * it); none when it is absent, not valid sh, or leaves a quote open.
+	 */
+	struct pt_cmdline dropin;
 };
 
 /* A file a planner may rewrite, with its exact bytes (planning stays pure: no I/O in plan/). */
@@ -303,6 +314,14 @@ struct pt_host {
 	/* Files the planner edits, as read (facts/planfiles.c: the list). */
 	struct pt_raw_file *raw_files;
 	size_t nraw_files;
+	/*
+	 * Those files parsed, so the planner parses nothing: the first line of
+	 * PT_PLAN_KERNEL_CMDLINE's raw bytes tokenised (offsets index those bytes; err: 0, or
+	 * -EINVAL for a NUL byte) and the override lines of PT_PLAN_INITRAMFS_SCRIPT.
+	 */
+	struct pt_cmdline plan_kernel_cmdline;
+	int plan_kernel_cmdline_err;
+	struct pt_overrides plan_overrides;
 
 	/* Problems met while reading (bad attribute values, unreadable files): "path: why". */
 	struct pt_strv problems;
@@ -313,11 +332,12 @@ void pt_host_done(struct pt_host *h);
 bool pt_host_boot_disks_decided(const struct pt_host *h);
 /* Whether every default-route NIC is decided. */
 bool pt_host_uplinks_decided(const struct pt_host *h);
-void pt_snapshot_meta_done(struct pt_snapshot_meta *m);
 const struct pt_pci_dev *pt_host_find_dev(const struct pt_host *h, const struct pt_bdf *bdf);
 long pt_host_dev_index(const struct pt_host *h, const struct pt_bdf *bdf);
 /* The raw bytes read of path; NULL when facts did not read it (absent files have data NULL). */
 const struct pt_raw_file *pt_host_raw_file(const struct pt_host *h, const char *path);
+/* The module list read from path (pt_host.module_lists), or NULL. */
+const struct pt_modlist_file *pt_host_module_list(const struct pt_host *h, const char *path);
 const struct pt_iommu_group *pt_host_find_group(const struct pt_host *h, int id);
 
 /* Class helpers (FACTS §1.1: 0x03xx display, 0x0604 PCI bridge). */

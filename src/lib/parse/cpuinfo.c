@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "parse/cpuinfo.h"
+#include "util/lines.h"
 #include "util/macro.h"
 #include "util/parse-num.h"
 
@@ -160,18 +161,17 @@ int pt_cpuinfo_parse(const char *buf, size_t len, struct pt_cpuinfo *ret)
 {
 	struct pt_cpuinfo info = {0};
 	struct first f = {0};
-	size_t pos = 0;
-	unsigned line = 0;
+	struct pt_lines it = PT_LINES_INIT(buf, len);
+	const char *s;
+	size_t n;
 	int r = 0;
 
 	if (!buf && len)
 		return -EINVAL;
-	while (pos < len && r == 0) {
-		const char *s = buf + pos, *nl = memchr(s, '\n', len - pos), *colon, *v;
-		size_t n = nl ? (size_t)(nl - s) : len - pos, kn, vn;
+	while (r == 0 && pt_lines_next(&it, &s, &n)) {
+		const char *colon, *v;
+		size_t kn, vn;
 
-		pos += n + (nl ? 1 : 0);
-		line++;
 		colon = memchr(s, ':', n);
 		if (!colon)
 			continue;
@@ -205,15 +205,15 @@ int pt_cpuinfo_parse(const char *buf, size_t len, struct pt_cpuinfo *ret)
 			}
 		}
 		if (key_is(s, kn, "vendor_id"))
-			compare(&info, &f, F_VENDOR, v, vn, line);
+			compare(&info, &f, F_VENDOR, v, vn, it.no);
 		else if (key_is(s, kn, "cpu family"))
-			compare(&info, &f, F_FAMILY, v, vn, line);
+			compare(&info, &f, F_FAMILY, v, vn, it.no);
 		else if (key_is(s, kn, "model"))
-			compare(&info, &f, F_MODEL, v, vn, line);
+			compare(&info, &f, F_MODEL, v, vn, it.no);
 		else if (key_is(s, kn, "model name"))
-			compare(&info, &f, F_NAME, v, vn, line);
+			compare(&info, &f, F_NAME, v, vn, it.no);
 		else if (key_is(s, kn, "flags"))
-			compare(&info, &f, F_FLAGS, v, vn, line);
+			compare(&info, &f, F_FLAGS, v, vn, it.no);
 	}
 	if (r < 0) {
 		pt_cpuinfo_done(&info);

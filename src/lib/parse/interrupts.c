@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "parse/interrupts.h"
+#include "util/lines.h"
 
 void pt_interrupts_done(struct pt_interrupts *irq)
 {
@@ -93,21 +94,18 @@ static int parse_line(const char *s, const char *end, struct pt_interrupts *irq,
 int pt_interrupts_parse(const char *buf, size_t len, struct pt_interrupts *ret)
 {
 	struct pt_interrupts irq = {0};
-	const char *p = buf, *end = buf + len;
-	bool header = true;
+	struct pt_lines it = PT_LINES_INIT(buf, len);
+	const char *p;
+	size_t n;
 
 	if (!buf && len)
 		return -EINVAL;
-	while (p < end) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		const char *le = nl ? nl : end;
-
-		if (parse_line(p, le, &irq, header) < 0) {
+	while (pt_lines_next(&it, &p, &n)) {
+		/* The first line is the header: the CPU columns. */
+		if (parse_line(p, p + n, &irq, it.no == 1) < 0) {
 			pt_interrupts_done(&irq);
 			return -ENOMEM;
 		}
-		header = false;
-		p = nl ? nl + 1 : end;
 	}
 	pt_strv_sort(&irq.ir_chips);
 	pt_strv_uniq(&irq.ir_chips);

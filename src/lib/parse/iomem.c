@@ -4,6 +4,7 @@
 #include <strings.h>
 
 #include "parse/iomem.h"
+#include "util/lines.h"
 #include "util/macro.h"
 #include "util/parse-num.h"
 
@@ -47,18 +48,16 @@ static int parse_line(const char *s, size_t len, struct pt_iomem_entry *e)
 int pt_iomem_parse(const char *buf, size_t len, struct pt_iomem *ret)
 {
 	long stack[MAX_DEPTH + 1];
-	size_t cap = 0, i = 0;
+	struct pt_lines it = PT_LINES_INIT(buf, len);
+	const char *line;
+	size_t cap = 0, l;
 	bool nonzero = false;
 
 	*ret = (struct pt_iomem){0};
-	while (i < len) {
-		const char *line = buf + i;
-		const char *nl = memchr(line, '\n', len - i);
-		size_t l = nl ? (size_t)(nl - line) : len - i;
+	while (pt_lines_next(&it, &line, &l)) {
 		struct pt_iomem_entry e = {0};
 		int r;
 
-		i += l + (nl != NULL);
 		if (l == 0)
 			continue;
 		if (memchr(line, '\0', l) || (r = parse_line(line, l, &e)) == -EINVAL) {

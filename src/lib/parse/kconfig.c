@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "parse/kconfig.h"
+#include "util/lines.h"
 #include "util/macro.h"
 
 #define PREFIX	    "CONFIG_"
@@ -162,8 +163,9 @@ static int cmp_entry(const void *a, const void *b)
 int pt_kconfig_parse(const char *buf, size_t len, struct pt_kconfig *ret, unsigned *ret_err_line)
 {
 	struct pt_kconfig kc = {0};
-	size_t pos = 0, cap = 0, w;
-	unsigned line = 0;
+	struct pt_lines it = {0};
+	const char *l;
+	size_t cap = 0, w, n;
 	int r;
 
 	*ret = kc;
@@ -178,14 +180,12 @@ int pt_kconfig_parse(const char *buf, size_t len, struct pt_kconfig *ret, unsign
 		memcpy(kc.text, buf, len);
 	kc.text[len] = '\0';
 
-	while (pos < len) {
-		char *s = kc.text + pos, *nl = memchr(s, '\n', len - pos);
-		size_t n = nl ? (size_t)(nl - s) : len - pos;
+	it = PT_LINES_INIT(kc.text, len);
+	while (pt_lines_next(&it, &l, &n)) {
+		char *s = kc.text + (l - kc.text); /* the copy is ours to cut */
 		struct pt_kconfig_entry e;
 		bool is_entry;
 
-		line++;
-		pos += n + (nl ? 1 : 0);
 		if (memchr(s, '\0', n)) {
 			r = -EINVAL;
 			goto fail;
@@ -198,7 +198,7 @@ int pt_kconfig_parse(const char *buf, size_t len, struct pt_kconfig *ret, unsign
 			goto fail;
 		if (!is_entry)
 			continue;
-		e.line = line;
+		e.line = it.no;
 		if (kc.n == cap) {
 			size_t ncap = cap ? cap * 2 : 1024;
 			struct pt_kconfig_entry *ne = realloc(kc.entries, ncap * sizeof(*ne));
@@ -230,7 +230,7 @@ int pt_kconfig_parse(const char *buf, size_t len, struct pt_kconfig *ret, unsign
 	return 0;
 fail:
 	if (ret_err_line)
-		*ret_err_line = line;
+		*ret_err_line = it.no;
 	pt_kconfig_done(&kc);
 	return r;
 }

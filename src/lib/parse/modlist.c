@@ -10,6 +10,7 @@
 
 #include "parse/modlist.h"
 #include "util/array.h"
+#include "util/lines.h"
 #include "util/macro.h"
 
 static char *normalize(const char *s, size_t n)
@@ -143,18 +144,16 @@ int pt_modlist_parse(const char *buf, size_t len, enum pt_modlist_dialect dialec
 {
 	struct pt_modlist list = {.dialect = dialect};
 	struct lparser p = {.list = &list};
-	unsigned line = 0;
-	size_t pos = 0;
+	struct pt_lines it = PT_LINES_INIT(buf, len);
+	const char *raw;
+	size_t rawlen;
 	int r = 0;
 
 	if ((!buf && len) || (dialect != PT_MODLIST_SYSTEMD && dialect != PT_MODLIST_SHELL))
 		return -EINVAL;
-	while (pos < len && r == 0) {
-		const char *raw = buf + pos, *nl = memchr(raw, '\n', len - pos);
-		size_t rawlen = nl ? (size_t)(nl - raw) : len - pos;
+	while (r == 0 && pt_lines_next(&it, &raw, &rawlen)) {
+		unsigned line = it.no;
 
-		pos += rawlen + (nl ? 1 : 0);
-		line++;
 		if (dialect == PT_MODLIST_SHELL && memchr(raw, '\0', rawlen)) {
 			if (!list.binary)
 				r = add_warning(&p, PT_MODLIST_WARN_NUL, line);
@@ -237,18 +236,18 @@ static void builtin_bad(struct pt_modbuiltin *b, unsigned line)
 int pt_modbuiltin_parse(const char *buf, size_t len, struct pt_modbuiltin *ret)
 {
 	struct pt_modbuiltin b = {0};
-	size_t pos = 0, cap = 0, j;
-	unsigned line = 0;
+	struct pt_lines it = PT_LINES_INIT(buf, len);
+	const char *s;
+	size_t cap = 0, j, n;
 
 	if (!buf && len)
 		return -EINVAL;
-	while (pos < len) {
-		const char *s = buf + pos, *nl = memchr(s, '\n', len - pos), *base;
-		size_t n = nl ? (size_t)(nl - s) : len - pos, blen, nlen;
+	while (pt_lines_next(&it, &s, &n)) {
+		const char *base;
+		size_t blen, nlen;
 		struct pt_modbuiltin_entry *e;
+		unsigned line = it.no;
 
-		pos += n + (nl ? 1 : 0);
-		line++;
 		while (n && (is_blank(s[n - 1]) || s[n - 1] == '\r'))
 			n--;
 		while (n && is_blank(*s)) {

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "parse/mounts.h"
+#include "util/lines.h"
 #include "util/macro.h"
 
 static bool is_space(char c)
@@ -43,16 +44,16 @@ static char *unescape(const char *s, size_t len)
 
 int pt_mounts_parse(const char *buf, size_t len, struct pt_mounts *ret)
 {
-	size_t cap = 0, i = 0;
+	struct pt_lines it = PT_LINES_INIT(buf, len);
+	const char *line;
+	size_t cap = 0, l;
 
 	*ret = (struct pt_mounts){0};
-	while (i < len) {
-		const char *line = buf + i, *f[3];
-		const char *nl = memchr(line, '\n', len - i);
-		size_t l = nl ? (size_t)(nl - line) : len - i, flen[3], p = 0, k;
+	while (pt_lines_next(&it, &line, &l)) {
+		const char *f[3];
+		size_t flen[3], p = 0, k;
 		struct pt_mount m;
 
-		i += l + (nl != NULL);
 		for (k = 0; k < 3; k++) {
 			while (p < l && is_space(line[p]))
 				p++;

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "parse/route.h"
+#include "util/lines.h"
 #include "util/macro.h"
 #include "util/parse-num.h"
 
@@ -43,17 +44,15 @@ static int parse_line(const char *line, size_t l, struct pt_route *rt)
 
 int pt_routes_parse(const char *buf, size_t len, struct pt_routes *ret)
 {
-	size_t cap = 0, i = 0;
+	struct pt_lines it = PT_LINES_INIT(buf, len);
+	const char *line;
+	size_t cap = 0, l;
 
 	*ret = (struct pt_routes){0};
-	while (i < len) {
-		const char *line = buf + i;
-		const char *nl = memchr(line, '\n', len - i);
-		size_t l = nl ? (size_t)(nl - line) : len - i;
+	while (pt_lines_next(&it, &line, &l)) {
 		struct pt_route rt = {0};
 		int e;
 
-		i += l + (nl != NULL);
 		if (l == 0 || (l >= 5 && memcmp(line, "Iface", 5) == 0))
 			continue;
 		e = parse_line(line, l, &rt);

@@ -10,7 +10,7 @@
  * value as the kernel parses them (quotes stripped, '-' and '_' alike in the name), so
  * intel_iommu="on" is intel_iommu=on, and vfio_pci.ids=x is vfio-pci.ids=x.
  */
-static bool in_force(const struct pt_cmdline *cl, const char *token)
+bool pt_plan_cmdline_in_force(const struct pt_cmdline *cl, const char *token)
 {
 	struct pt_cmdline want = {0};
 	const struct pt_cmdline_param *p, *t;
@@ -30,27 +30,36 @@ static bool in_force(const struct pt_cmdline *cl, const char *token)
 int pt_plan_cmdline_append(const char *buf, size_t len, const char *const *tokens, size_t n,
 			   struct pt_strbuf *out, size_t *ret_added)
 {
-	size_t line = pt_cmdline_first_line(buf, len), at, added = 0;
 	struct pt_cmdline cl = {0};
+	int e = pt_cmdline_parse(buf, pt_cmdline_first_line(buf, len), &cl);
+
+	e = pt_plan_cmdline_append_to(buf, len, &cl, e, tokens, n, out, ret_added);
+	pt_cmdline_done(&cl);
+	return e;
+}
+
+int pt_plan_cmdline_append_to(const char *buf, size_t len, const struct pt_cmdline *cl,
+			      int parse_err, const char *const *tokens, size_t n,
+			      struct pt_strbuf *out, size_t *ret_added)
+{
 	struct pt_strbuf add = {0};
-	int e = pt_cmdline_parse(buf, line, &cl);
+	size_t at, added = 0;
+	int e = 0;
 
 	*ret_added = 0;
-	if (e < 0)
-		return e;
-	if (cl.unterminated) {
-		pt_cmdline_done(&cl);
+	if (parse_err < 0)
+		return parse_err;
+	if (cl->unterminated)
 		return -EINVAL;
-	}
 	/* After the last kernel parameter; before "--" when there is one. */
-	if (cl.dashes != PT_CMDLINE_NO_DASHES)
-		at = cl.params[cl.dashes].offset;
-	else if (cl.n)
-		at = cl.params[cl.n - 1].offset + cl.params[cl.n - 1].len;
+	if (cl->dashes != PT_CMDLINE_NO_DASHES)
+		at = cl->params[cl->dashes].offset;
+	else if (cl->n)
+		at = cl->params[cl->n - 1].offset + cl->params[cl->n - 1].len;
 	else
 		at = 0;
 	for (size_t i = 0; e >= 0 && i < n; i++) {
-		if (in_force(&cl, tokens[i]))
+		if (pt_plan_cmdline_in_force(cl, tokens[i]))
 			continue;
 		for (size_t j = 0; j < i; j++)
 			if (streq(tokens[j], tokens[i]))
@@ -63,7 +72,7 @@ int pt_plan_cmdline_append(const char *buf, size_t len, const char *const *token
 	next:;
 	}
 	/* Before "--": the separator goes after the tokens instead. */
-	if (e >= 0 && added && cl.dashes != PT_CMDLINE_NO_DASHES) {
+	if (e >= 0 && added && cl->dashes != PT_CMDLINE_NO_DASHES) {
 		if (at > 0)
 			memmove(add.buf, add.buf + 1, add.len--);
 		e = pt_strbuf_putc(&add, ' ');
@@ -75,7 +84,6 @@ int pt_plan_cmdline_append(const char *buf, size_t len, const char *const *token
 	if (e >= 0)
 		e = pt_strbuf_append(out, buf + at, len - at);
 	pt_strbuf_done(&add);
-	pt_cmdline_done(&cl);
 	if (e < 0)
 		return e;
 	*ret_added = added;

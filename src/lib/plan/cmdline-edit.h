@@ -8,6 +8,7 @@
 
 #include <stddef.h>
 
+#include "parse/cmdline.h"
 #include "util/strbuf.h"
 
 /*
@@ -19,3 +20,15 @@
  */
 int pt_plan_cmdline_append(const char *buf, size_t len, const char *const *tokens, size_t n,
 			   struct pt_strbuf *out, size_t *ret_added);
+/*
+ * The same with buf's first line already tokenised (first_line, or parse_err: why it could
+ * not be, as pt_cmdline_parse returned it): what the planner does with the model's bytes.
+ */
+int pt_plan_cmdline_append_to(const char *buf, size_t len, const struct pt_cmdline *first_line,
+			      int parse_err, const char *const *tokens, size_t n,
+			      struct pt_strbuf *out, size_t *ret_added);
+/*
+ * Whether the kernel already sees token (one parameter, as the planner writes it) as the last
+ * occurrence of its parameter in cl.
+ */
+bool pt_plan_cmdline_in_force(const struct pt_cmdline *cl, const char *token);

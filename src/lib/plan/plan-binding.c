@@ -12,7 +12,6 @@
 #include <string.h>
 
 #include "parse/cmdline.h"
-#include "parse/override-script.h"
 #include "plan/planner.h"
 #include "util/strbuf.h"
 
@@ -101,28 +100,28 @@ static void prev_modules(struct plan_ctx *c, enum pt_modprobe_kind kind, struct 
 static void prev_cmdline_ids(struct plan_ctx *c, struct pt_strv *out)
 {
 	const struct pt_host *h = c->h;
-	const char *src[3] = {0};
+	const struct pt_cmdline *src[3] = {0};
 
 	switch (c->boot) {
 	case PT_BOOT_GRUB:
-		src[0] = h->grub.cmdline_linux.value;
-		src[1] = h->grub.cmdline_linux_default.value;
+		if (h->grub.cmdline_linux.value) {
+			src[0] = &h->grub.cmdline_linux.parsed;
+			if (h->grub.cmdline_linux_default.value)
+				src[1] = &h->grub.cmdline_linux_default.parsed;
+		}
 		break;
 	case PT_BOOT_SDBOOT_PBT:
-		src[0] = h->boot.kernel_cmdline_file;
+		if (h->boot.kernel_cmdline_file)
+			src[0] = &h->boot.kernel_cmdline;
 		break;
 	default:
 		break;
 	}
 	for (size_t i = 0; i < 3 && src[i]; i++) {
-		struct pt_cmdline cl = {0};
-		const struct pt_cmdline_param *ids;
+		const struct pt_cmdline_param *ids = pt_cmdline_find_last(src[i], "vfio_pci.ids");
 
-		plan_oom(c, pt_cmdline_parse(src[i], strlen(src[i]), &cl));
-		ids = pt_cmdline_find_last(&cl, "vfio_pci.ids");
 		if (ids && ids->value)
 			split_ids(c, ids->value, out);
-		pt_cmdline_done(&cl);
 	}
 }
 
@@ -456,27 +455,30 @@ static const char override_head[] =
 
 int pt_plan_overrides(const struct pt_host *h, struct pt_strv *lines, struct pt_strv *slots)
 {
-	const struct pt_raw_file *f = pt_host_raw_file(h, PT_PLAN_INITRAMFS_SCRIPT);
+	const struct pt_overrides *o = &h->plan_overrides;
+	int e = 0;
 
-	return f && f->data ? pt_override_script_parse(f->data, f->len, lines, slots) : 0;
+	for (size_t i = 0; i < o->lines.n && e >= 0; i++) {
+		e = pt_strv_push(lines, o->lines.v[i]);
+		if (e >= 0)
+			e = pt_strv_push(slots, o->slots.v[i]);
+	}
+	return e < 0 ? e : 0;
 }
 
 /* The override lines an earlier apply wrote for slots this plan does not write again. */
 static void prev_overrides(struct plan_ctx *c, struct pt_strbuf *body)
 {
-	struct pt_strv lines = {0}, slots = {0};
+	const struct pt_overrides *o = &c->h->plan_overrides;
 
-	plan_oom(c, pt_plan_overrides(c->h, &lines, &slots));
-	for (size_t i = 0; i < lines.n; i++) {
+	for (size_t i = 0; i < o->lines.n; i++) {
 		bool again = false;
 
 		for (size_t k = 0; k < c->nshared; k++)
-			again |= streq(c->h->devs[c->shared[k]].slot, slots.v[i]);
+			again |= streq(c->h->devs[c->shared[k]].slot, o->slots.v[i]);
 		if (!again)
-			pt_strbuf_printf(body, "%s\n", lines.v[i]);
+			pt_strbuf_printf(body, "%s\n", o->lines.v[i]);
 	}
-	pt_strv_done(&lines);
-	pt_strv_done(&slots);
 }
 
 void plan_override_script(struct plan_ctx *c)
@@ -533,7 +535,8 @@ void plan_modules(struct plan_ctx *c)
 	size_t nall = h->virqfd_indexed == PT_YES ? 4 : 3; /* vfio_virqfd: merged in 6.2 */
 	struct pt_strbuf load = {0}, init = {0};
 	const struct pt_raw_file *f;
-	struct pt_modlist list = {0};
+	const struct pt_modlist_file *listed;
+	const struct pt_modlist none = {0}, *list = &none;
 	bool ok;
 
 	/* modules-load.d: ours, whole; none at all when every VFIO module is built in. */
@@ -560,8 +563,10 @@ void plan_modules(struct plan_ctx *c)
 	f = plan_raw(c, PT_PLAN_INITRAMFS_MODULES, &ok);
 	if (!ok)
 		goto out;
-	if (f->data)
-		plan_oom(c, pt_modlist_parse(f->data, f->len, PT_MODLIST_SHELL, &list));
+	/* Facts parsed the same bytes (pt_host.module_lists). */
+	listed = f->data ? pt_host_module_list(h, PT_PLAN_INITRAMFS_MODULES) : NULL;
+	if (listed)
+		list = &listed->list;
 	if (f->data)
 		pt_strbuf_append(&init, f->data, f->len);
 	if (init.len && init.buf[init.len - 1] != '\n')
@@ -569,13 +574,13 @@ void plan_modules(struct plan_ctx *c)
 	size_t mark = init.len;
 
 	for (size_t i = 0; i < nall; i++) {
-		if (pt_modlist_find(&list, all[i]) || builtin(h, all[i]))
+		if (pt_modlist_find(list, all[i]) || builtin(h, all[i]))
 			continue;
 		pt_strbuf_printf(&init, "%s\n", all[i]);
 	}
 	if (init.len > mark && plan_edit(c, f, PT_PLAN_INITRAMFS_MODULES, init.buf, init.len)) {
 		for (size_t i = 0; i < nall; i++)
-			if (!pt_modlist_find(&list, all[i]) && !builtin(h, all[i]))
+			if (!pt_modlist_find(list, all[i]) && !builtin(h, all[i]))
 				plan_reason(
 					c, PT_PLAN_INITRAMFS_MODULES, all[i],
 					"loaded inside the initramfs, so VFIO is there even when "
@@ -589,7 +594,6 @@ void plan_modules(struct plan_ctx *c)
 		c->initramfs = true;
 	}
 out:
-	pt_modlist_done(&list);
 	pt_strbuf_done(&load);
 	pt_strbuf_done(&init);
 }

@@ -137,35 +137,19 @@ void plan_iommu_tokens(struct plan_ctx *c, struct tokens *t)
 			   "translated (FACTS §2)");
 }
 
-/* Which of t's tokens line (a command line) does not already have in force. */
-static size_t needed(struct plan_ctx *c, const char *line, const struct tokens *t, const char **out)
+/*
+ * Which of t's tokens a command line's first line (cl, as facts tokenised it; err: why it
+ * could not be) does not already have in force; all of them when nothing can be added to it.
+ */
+static size_t needed(struct plan_ctx *c, const struct pt_cmdline *cl, int err,
+		     const struct tokens *t, const char **out)
 {
 	size_t n = 0;
 
-	for (size_t i = 0; i < t->n; i++) {
-		struct pt_strbuf sb = {0};
-		size_t added = 0;
-		const char *tok = t->v[i].text;
-		int e = pt_plan_cmdline_append(line, strlen(line), &tok, 1, &sb, &added);
-
-		plan_oom(c, e == -ENOMEM ? e : 0);
-		if (e < 0 || added)
+	for (size_t i = 0; i < t->n; i++)
+		if (err < 0 || cl->unterminated || !pt_plan_cmdline_in_force(cl, t->v[i].text))
 			out[n++] = t->v[i].text;
-		pt_strbuf_done(&sb);
-	}
 	return n;
-}
-
-/* Whether a command line's first line ends inside a quote the kernel would not close. */
-static bool unclosed_quote(struct plan_ctx *c, const char *line)
-{
-	struct pt_cmdline cl = {0};
-	int e = pt_cmdline_parse(line, pt_cmdline_first_line(line, strlen(line)), &cl);
-	bool open = e == 0 && cl.unterminated;
-
-	plan_oom(c, e == -ENOMEM ? e : 0);
-	pt_cmdline_done(&cl);
-	return open;
 }
 
 const char *plan_why_of(const struct tokens *t, const char *text)
@@ -194,50 +178,34 @@ static char *token_name(struct plan_ctx *c, const char *token)
 }
 
 /*
- * The tokens our GRUB drop-in adds to GRUB_CMDLINE_LINUX_DEFAULT now (its assignment evaluated
- * with the variable empty); none when it is absent or not ours to read.
+ * The tokens our GRUB drop-in adds to GRUB_CMDLINE_LINUX_DEFAULT now (facts evaluated its
+ * assignment with the variable empty), with their parameter names; none when it is absent or
+ * not ours to read.
  */
-static void dropin_tokens(struct plan_ctx *c, const struct pt_raw_file *f, struct pt_strv *out)
+static void dropin_tokens(struct plan_ctx *c, const struct pt_raw_file *f, struct pt_strv *out,
+			  struct pt_strv *names)
 {
-	struct pt_shellvars_doc doc = {0};
-	struct pt_shellvars_env env = {0};
-	const struct pt_shellvars_var *v;
-	struct pt_cmdline cl = {0};
-	unsigned line = 0;
-	int e;
+	const struct pt_cmdline *cl = &c->h->grub.dropin;
 
 	if (!f || !f->data)
 		return;
-	e = pt_shellvars_parse(f->data, f->len, PT_PLAN_GRUB_DROPIN, &doc, &line);
-	if (e < 0) {
-		plan_oom(c, e == -ENOMEM ? e : 0);
-		return;
+	for (size_t i = 0; i < cl->n; i++) {
+		plan_oom(c, pt_strv_push(out, cl->params[i].raw));
+		plan_oom(c, pt_strv_push(names, cl->params[i].name));
 	}
-	e = pt_shellvars_eval(&doc, &env);
-	plan_oom(c, e);
-	v = e == 0 ? pt_shellvars_env_get(&env, "GRUB_CMDLINE_LINUX_DEFAULT") : NULL;
-	if (v && v->value && v->file) {
-		e = pt_cmdline_parse(v->value, strlen(v->value), &cl);
-		plan_oom(c, e == -ENOMEM ? e : 0);
-		for (size_t i = 0; e == 0 && !cl.unterminated && i < cl.n; i++)
-			plan_oom(c, pt_strv_push(out, cl.params[i].raw));
-		pt_cmdline_done(&cl);
-	}
-	pt_shellvars_env_done(&env);
-	pt_shellvars_done(&doc);
 }
 
-/* Adds token to sv, in place of a token for the same parameter (a new ids= list). */
-static void merge_token(struct plan_ctx *c, struct pt_strv *sv, const char *token)
+/*
+ * Adds token to sv, in place of a token for the same parameter (a new ids= list); names holds
+ * the parameter name of each token of sv ("": not one parameter).
+ */
+static void merge_token(struct plan_ctx *c, struct pt_strv *sv, struct pt_strv *names,
+			const char *token)
 {
 	char *name = token_name(c, token);
 
 	for (size_t i = 0; name && i < sv->n; i++) {
-		char *other = token_name(c, sv->v[i]);
-		bool same = other && pt_cmdline_name_eq(name, other);
-
-		free(other);
-		if (same) {
+		if (names->v[i][0] && pt_cmdline_name_eq(name, names->v[i])) {
 			char *dup = strdup(token);
 
 			if (!dup) {
@@ -250,19 +218,20 @@ static void merge_token(struct plan_ctx *c, struct pt_strv *sv, const char *toke
 			return;
 		}
 	}
-	free(name);
 	plan_oom(c, pt_strv_push(sv, token));
+	plan_oom(c, pt_strv_push(names, name ? name : ""));
+	free(name);
 }
 
 /* Why GRUB's command-line value cannot take more parameters; NULL when it can. */
-static const char *grub_value_problem(struct plan_ctx *c, const char *value)
+static const char *grub_value_problem(const struct pt_grub *g)
 {
 	/* What the drop-in appends would become part of the quoted value (FACTS §2). */
-	if (unclosed_quote(c, value))
+	if (g->linux_line_err == 0 && g->linux_line.unterminated)
 		return "ends inside an unclosed double quote: a parameter added after it would "
 		       "become part of the quoted value; fix the quoting first";
 	/* grub-mkconfig writes the value into grub.cfg's linux line as it is (10_linux). */
-	if (strchr(value, '\n'))
+	if (g->linux_line_newline)
 		return "holds a newline: it ends the linux line grub-mkconfig writes, so what "
 		       "follows it, and anything added, never reaches the kernel; put the value on "
 		       "one line (a backslash-newline is fine) first";
@@ -275,8 +244,8 @@ static void cmdline_grub(struct plan_ctx *c, const struct tokens *t)
 	const struct pt_grub_var *lin = &h->grub.cmdline_linux,
 				 *def = &h->grub.cmdline_linux_default;
 	const char *add[8], *why;
-	struct pt_strbuf cur = {0}, body = {0}, q = {0}, line = {0};
-	struct pt_strv keep = {0};
+	struct pt_strbuf body = {0}, q = {0}, line = {0};
+	struct pt_strv keep = {0}, names = {0};
 	const struct pt_raw_file *f;
 	size_t n;
 	bool ok;
@@ -290,8 +259,7 @@ static void cmdline_grub(struct plan_ctx *c, const struct tokens *t)
 	f = plan_raw(c, PT_PLAN_GRUB_DROPIN, &ok);
 	if (!ok)
 		return;
-	pt_strbuf_printf(&cur, "%s %s", lin->value ? lin->value : "", def->value ? def->value : "");
-	why = grub_value_problem(c, pt_strbuf_str(&cur));
+	why = grub_value_problem(&h->grub);
 	if (why) {
 		const struct pt_grub_var *at = def->file ? def : lin;
 
@@ -300,23 +268,22 @@ static void cmdline_grub(struct plan_ctx *c, const struct tokens *t)
 			"GRUB's command line (GRUB_CMDLINE_LINUX then GRUB_CMDLINE_LINUX_DEFAULT, "
 			"last set at %s:%u) %s; no command-line edit planned (needed: %s)",
 			at->file ? at->file : "?", at->line, why, t->v[0].text);
-		pt_strbuf_done(&cur);
 		return;
 	}
-	n = needed(c, pt_strbuf_str(&cur), t, add);
-	pt_strbuf_done(&cur);
+	n = needed(c, &h->grub.linux_line, h->grub.linux_line_err, t, add);
 	if (n == 0) {
 		/* Keep the drop-in as it is when it is ours and already carries them. */
 		return;
 	}
 	/* What the drop-in already carries stays: rewriting it with only what is missing now
 	 * would drop a parameter an earlier apply added (it is "in force" through it). */
-	dropin_tokens(c, f, &keep);
+	dropin_tokens(c, f, &keep, &names);
 	for (size_t i = 0; i < n; i++)
-		merge_token(c, &keep, add[i]);
+		merge_token(c, &keep, &names, add[i]);
 	for (size_t i = 0; i < keep.n; i++)
 		pt_strbuf_printf(&q, " %s", keep.v[i]);
 	pt_strv_done(&keep);
+	pt_strv_done(&names);
 	pt_strbuf_puts(&line, "GRUB_CMDLINE_LINUX_DEFAULT=\"$GRUB_CMDLINE_LINUX_DEFAULT");
 	{
 		struct pt_strbuf qq = {0};
@@ -363,20 +330,10 @@ static void cmdline_grub(struct plan_ctx *c, const struct tokens *t)
 	pt_strbuf_done(&body);
 }
 
-/* Whether the first line of a command-line file names root= (proxmox-boot-tool needs it). */
-static bool has_root(struct plan_ctx *c, const char *text)
-{
-	struct pt_cmdline cl = {0};
-	int e = pt_cmdline_parse(text, pt_cmdline_first_line(text, strlen(text)), &cl);
-	bool yes = e == 0 && pt_cmdline_find_last(&cl, "root");
-
-	plan_oom(c, e == -ENOMEM ? e : 0);
-	pt_cmdline_done(&cl);
-	return yes;
-}
-
 static void cmdline_kernel_file(struct plan_ctx *c, const struct tokens *t)
 {
+	/* The first line of the bytes below, as facts tokenised it. */
+	const struct pt_cmdline *kcl = &c->h->plan_kernel_cmdline;
 	const char *all[8];
 	struct pt_strbuf out = {0};
 	const struct pt_raw_file *f;
@@ -398,7 +355,8 @@ static void cmdline_kernel_file(struct plan_ctx *c, const struct tokens *t)
 	}
 	for (size_t i = 0; i < t->n; i++)
 		all[i] = t->v[i].text;
-	e = pt_plan_cmdline_append(f->data, f->len, all, t->n, &out, &added);
+	e = pt_plan_cmdline_append_to(f->data, f->len, kcl, c->h->plan_kernel_cmdline_err, all,
+				      t->n, &out, &added);
 	if (e == -EINVAL)
 		plan_note(
 			c, &c->p->notes,
@@ -409,7 +367,7 @@ static void cmdline_kernel_file(struct plan_ctx *c, const struct tokens *t)
 		plan_oom(c, e);
 	if (e >= 0 && added && plan_edit(c, f, PT_PLAN_KERNEL_CMDLINE, out.buf, out.len)) {
 		const char *need[8];
-		size_t n = needed(c, f->data, t, need);
+		size_t n = needed(c, kcl, c->h->plan_kernel_cmdline_err, t, need);
 
 		for (size_t i = 0; i < n; i++)
 			plan_reason(
@@ -418,7 +376,8 @@ static void cmdline_kernel_file(struct plan_ctx *c, const struct tokens *t)
 				"(FACTS §3), after the user's parameters",
 				plan_why_of(t, need[i]));
 		c->boot_cmd = "proxmox-boot-tool";
-		if (!has_root(c, f->data))
+		/* proxmox-boot-tool refuses a first line without it. */
+		if (!pt_cmdline_find_last(kcl, "root"))
 			plan_note(c, &c->p->notes,
 				  "%s has no root= on its first line: proxmox-boot-tool refresh "
 				  "stops with \"No root= parameter in /etc/kernel/cmdline found!\" "

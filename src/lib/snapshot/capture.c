@@ -8,8 +8,10 @@
 #include <string.h>
 
 #include "config.h"
+#include "model/sources.h"
 #include "snapshot/capture.h"
-#include "snapshot/meta.h"
+#include "parse/snapshot-meta.h"
+#include "util/lines.h"
 #include "util/macro.h"
 #include "util/path.h"
 #include "util/strbuf.h"
@@ -59,65 +61,6 @@ const char *const pt_snapshot_pci_attrs[] = {
 
 /* Files that are not text: never redacted (a MAC-like byte run in them is not a MAC). */
 static const char *const binary_suffixes[] = {"/config", ".bin", "/DMAR", "/IVRS", NULL};
-
-static const char *const fixed_files[] = {
-	"/proc/cmdline",
-	"/proc/cpuinfo",
-	"/proc/modules",
-	"/proc/iomem",
-	"/proc/interrupts",
-	"/proc/meminfo",
-	"/proc/sys/kernel/osrelease",
-	"/etc/default/grub",
-	"/etc/kernel/cmdline",
-	"/etc/kernel/proxmox-boot-uuids",
-	"/etc/modules",
-	"/etc/initramfs-tools/modules",
-	"/etc/initramfs-tools/scripts/init-top/passthru",
-	"/etc/os-release",
-	"/var/lib/passthru/bind.state", /* what `bind` saved (PT_BIND_STATE): unbind reads it */
-	/* Directories whose presence is a fact: a missing file inside then means "none". */
-	"/etc",
-	"/sys/firmware",
-	"/sys/firmware/acpi/tables",
-	"/sys/firmware/acpi/tables/DMAR",
-	"/sys/firmware/acpi/tables/IVRS",
-	"/sys/devices/system/cpu/online",
-	"/sys/devices/system/cpu/possible",
-	"/sys/devices/system/cpu/present",
-	NULL,
-};
-
-/* Directories whose files (one level) are captured. */
-static const char *const config_dirs[] = {
-	"/etc/default/grub.d",	     "/etc/modprobe.d",	     "/run/modprobe.d",
-	"/usr/local/lib/modprobe.d", "/usr/lib/modprobe.d",  "/lib/modprobe.d",
-	"/etc/modules-load.d",	     "/run/modules-load.d",  "/usr/lib/modules-load.d",
-	"/lib/modules-load.d",	     "/sys/bus/pci/drivers", NULL,
-};
-
-static const char *const module_files[] = {
-	"modules.alias.bin",	   "modules.builtin.alias.bin",
-	"modules.builtin.bin",	   "modules.dep.bin",
-	"modules.softdep",	   "modules.builtin",
-	"modules.builtin.modinfo", NULL,
-};
-
-static const char *const pci_ids_files[] = {
-	"/usr/share/misc/pci.ids",
-	"/usr/share/hwdata/pci.ids",
-	NULL,
-};
-
-static const char *const module_param_dirs[] = {
-	"/sys/module/vfio/parameters",
-	"/sys/module/vfio_pci/parameters",
-	"/sys/module/vfio_iommu_type1/parameters",
-	"/sys/module/kvm/parameters",
-	"/sys/module/kvm_intel/parameters",
-	"/sys/module/kvm_amd/parameters",
-	NULL,
-};
 
 /* ---- a set of captured paths ---- */
 
@@ -476,17 +419,17 @@ static int capture_listing(struct capture *c, const char *dir)
 
 static int capture_device(struct capture *c, const struct pt_pci_dev *d)
 {
+	const char *dir = pt_src_path(PT_SRC_PCI_DEVICES);
 	char path[PATH_MAX];
 	int e = 0;
 
 	for (size_t i = 0; pt_snapshot_pci_attrs[i] && e >= 0; i++) {
-		snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/%s", d->slot,
-			 pt_snapshot_pci_attrs[i]);
+		snprintf(path, sizeof(path), "%s/%s/%s", dir, d->slot, pt_snapshot_pci_attrs[i]);
 		e = ok_if_missing(capture(c, path));
 	}
 	/* SR-IOV: the virtfnN links of a physical function. */
 	for (unsigned n = 0; n < d->sriov_numvfs && e >= 0; n++) {
-		snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/virtfn%u", d->slot, n);
+		snprintf(path, sizeof(path), "%s/%s/virtfn%u", dir, d->slot, n);
 		e = ok_if_missing(capture(c, path));
 	}
 	return e;
@@ -495,19 +438,19 @@ static int capture_device(struct capture *c, const struct pt_pci_dev *d)
 static int capture_groups(struct capture *c)
 {
 	static const char *const parts[] = {"type", "reserved_regions", NULL};
+	const char *dir = pt_src_path(PT_SRC_IOMMU_GROUPS);
 	struct pt_strv groups = {0};
 	char path[PATH_MAX];
-	int e = pt_root_list(c->r, "/sys/kernel/iommu_groups", &groups);
+	int e = pt_root_list(c->r, dir, &groups);
 
 	if (e < 0)
 		return ok_if_missing(e);
 	for (size_t i = 0; i < groups.n && e >= 0; i++) {
 		for (size_t k = 0; parts[k] && e >= 0; k++) {
-			snprintf(path, sizeof(path), "/sys/kernel/iommu_groups/%s/%s", groups.v[i],
-				 parts[k]);
+			snprintf(path, sizeof(path), "%s/%s/%s", dir, groups.v[i], parts[k]);
 			e = ok_if_missing(capture(c, path));
 		}
-		snprintf(path, sizeof(path), "/sys/kernel/iommu_groups/%s/devices", groups.v[i]);
+		snprintf(path, sizeof(path), "%s/%s/devices", dir, groups.v[i]);
 		if (e >= 0)
 			e = capture_listing(c, path);
 	}
@@ -521,15 +464,15 @@ static int capture_iommu_units(struct capture *c, const struct pt_host *h)
 	static const char *const regs[] = {"intel-iommu/cap",	  "intel-iommu/ecap",
 					   "intel-iommu/version", "amd-iommu/cap",
 					   "amd-iommu/features",  NULL};
+	const char *dir = pt_src_path(PT_SRC_IOMMU_UNITS);
 	char path[PATH_MAX];
 	int e = 0;
 
 	for (size_t i = 0; i < h->iommu_units.n && e >= 0; i++) {
-		snprintf(path, sizeof(path), "/sys/class/iommu/%s", h->iommu_units.v[i]);
+		snprintf(path, sizeof(path), "%s/%s", dir, h->iommu_units.v[i]);
 		e = ok_if_missing(capture(c, path));
 		for (size_t k = 0; regs[k] && e >= 0; k++) {
-			snprintf(path, sizeof(path), "/sys/class/iommu/%s/%s", h->iommu_units.v[i],
-				 regs[k]);
+			snprintf(path, sizeof(path), "%s/%s/%s", dir, h->iommu_units.v[i], regs[k]);
 			e = ok_if_missing(capture(c, path));
 		}
 	}
@@ -540,18 +483,18 @@ static int capture_firmware(struct capture *c)
 {
 	static const char *const efivars[] = {"LoaderInfo-", "LoaderEntrySelected-", "SecureBoot-",
 					      NULL};
+	const char *dir = pt_src_path(PT_SRC_EFIVARS);
 	struct pt_strv names = {0};
 	char path[PATH_MAX];
-	int e = ok_if_missing(capture(c, "/sys/firmware/efi"));
+	int e = ok_if_missing(capture(c, pt_src_path(PT_SRC_EFI)));
 
 	/* Which loader booted and Secure Boot (FACTS §3): a few small EFI variables. */
-	if (e < 0 || pt_root_list(c->r, "/sys/firmware/efi/efivars", &names) < 0)
+	if (e < 0 || pt_root_list(c->r, dir, &names) < 0)
 		return e;
 	for (size_t i = 0; i < names.n && e >= 0; i++)
 		for (size_t k = 0; efivars[k]; k++)
 			if (startswith(names.v[i], efivars[k])) {
-				snprintf(path, sizeof(path), "/sys/firmware/efi/efivars/%s",
-					 names.v[i]);
+				snprintf(path, sizeof(path), "%s/%s", dir, names.v[i]);
 				e = ok_if_missing(capture(c, path));
 			}
 	pt_strv_done(&names);
@@ -571,27 +514,27 @@ static int capture_topology(struct capture *c)
 						"topology/package_cpus_list",
 						"topology/core_siblings_list",
 						NULL};
+	const char *cpu_dir = pt_src_path(PT_SRC_CPUS), *node_dir = pt_src_path(PT_SRC_NODES);
 	struct pt_strv cpus = {0}, nodes = {0};
 	char path[PATH_MAX];
 	int e = 0;
 
-	if (pt_root_list(c->r, "/sys/devices/system/cpu", &cpus) == 0)
+	if (pt_root_list(c->r, cpu_dir, &cpus) == 0)
 		for (size_t i = 0; i < cpus.n && e >= 0; i++) {
 			if (!startswith(cpus.v[i], "cpu") || cpus.v[i][3] < '0' ||
 			    cpus.v[i][3] > '9')
 				continue;
 			for (size_t k = 0; cpu_files[k] && e >= 0; k++) {
-				snprintf(path, sizeof(path), "/sys/devices/system/cpu/%s/%s",
-					 cpus.v[i], cpu_files[k]);
+				snprintf(path, sizeof(path), "%s/%s/%s", cpu_dir, cpus.v[i],
+					 cpu_files[k]);
 				e = ok_if_missing(capture(c, path));
 			}
 		}
-	if (e >= 0 && pt_root_list(c->r, "/sys/devices/system/node", &nodes) == 0)
+	if (e >= 0 && pt_root_list(c->r, node_dir, &nodes) == 0)
 		for (size_t i = 0; i < nodes.n && e >= 0; i++) {
 			if (!startswith(nodes.v[i], "node"))
 				continue;
-			snprintf(path, sizeof(path), "/sys/devices/system/node/%s/cpulist",
-				 nodes.v[i]);
+			snprintf(path, sizeof(path), "%s/%s/cpulist", node_dir, nodes.v[i]);
 			e = ok_if_missing(capture(c, path));
 		}
 	pt_strv_done(&cpus);
@@ -609,8 +552,10 @@ static int capture_filtered(struct capture *c, const char *path,
 			    bool (*keep)(const char *line, size_t len, size_t lineno, char *out))
 {
 	struct pt_strbuf out = {0};
+	struct pt_lines it;
+	const char *l;
 	char *buf = NULL;
-	size_t len, i = 0, lineno = 0;
+	size_t len, n;
 	int e = pathset_add(&c->seen, path);
 
 	if (e <= 0)
@@ -621,17 +566,15 @@ static int capture_filtered(struct capture *c, const char *path,
 			warn(c, path, e);
 		return 0;
 	}
-	while (i < len && e >= 0) {
-		const char *nl = memchr(buf + i, '\n', len - i);
-		size_t l = nl ? (size_t)(nl - (buf + i)) : len - i;
-		char *line = strndup(buf + i, l);
+	it = PT_LINES_INIT(buf, len);
+	while (e >= 0 && pt_lines_next(&it, &l, &n)) {
+		char *line = strndup(l, n);
 
 		if (!line)
 			e = -ENOMEM;
-		else if (keep(buf + i, l, lineno++, line))
+		else if (keep(l, n, it.no - 1, line))
 			e = pt_strbuf_printf(&out, "%s\n", line);
 		free(line);
-		i += l + (nl != NULL);
 	}
 	if (e >= 0) {
 		char *text = pt_strbuf_steal(&out);
@@ -713,51 +656,61 @@ static int capture_link_target(struct capture *c, const char *path)
  */
 static int capture_host_links(struct capture *c, const struct pt_host *h)
 {
+	const char *block = pt_src_path(PT_SRC_CLASS_BLOCK), *net = pt_src_path(PT_SRC_CLASS_NET);
 	char path[PATH_MAX];
 	struct pt_strv names = {0};
-	int e = capture_filtered(c, "/proc/mounts", keep_boot_mount);
+	int e = capture_filtered(c, pt_src_path(PT_SRC_MOUNTS), keep_boot_mount);
 
 	if (e >= 0)
-		e = capture_filtered(c, "/proc/net/route", keep_default_route);
+		e = capture_filtered(c, pt_src_path(PT_SRC_ROUTES), keep_default_route);
 	if (e >= 0 && h->mounts_known)
-		e = ok_if_missing(capture(c, "/sys/class/block"));
+		e = ok_if_missing(capture(c, block));
 	for (size_t i = 0; i < h->blocks_read.n && e >= 0; i++) {
 		const char *n = h->blocks_read.v[i];
 
-		snprintf(path, sizeof(path), "/sys/class/block/%s", n);
+		snprintf(path, sizeof(path), "%s/%s", block, n);
 		e = capture_link_target(c, path);
-		snprintf(path, sizeof(path), "/sys/class/block/%s/slaves", n);
+		snprintf(path, sizeof(path), "%s/%s/slaves", block, n);
 		if (e >= 0)
 			e = ok_if_missing(capture(c, path));
 		if (e >= 0)
 			e = capture_listing(c, path);
-		snprintf(path, sizeof(path), "/sys/class/block/%s/dm/name", n);
+		snprintf(path, sizeof(path), "%s/%s/dm/name", block, n);
 		if (e >= 0)
 			e = ok_if_missing(capture(c, path));
 	}
 	for (size_t i = 0; i < h->nets_read.n && e >= 0; i++) {
 		const char *n = h->nets_read.v[i];
 
-		snprintf(path, sizeof(path), "/sys/class/net/%s", n);
+		snprintf(path, sizeof(path), "%s/%s", net, n);
 		e = capture_link_target(c, path);
 		if (e >= 0 && pt_root_list(c->r, path, &names) == 0)
 			for (size_t k = 0; k < names.n && e >= 0; k++)
 				if (startswith(names.v[k], "lower_")) {
-					snprintf(path, sizeof(path), "/sys/class/net/%s/%s", n,
+					snprintf(path, sizeof(path), "%s/%s/%s", net, n,
 						 names.v[k]);
 					e = ok_if_missing(capture(c, path));
 				}
 		pt_strv_done(&names);
-		snprintf(path, sizeof(path), "/sys/class/net/%s/brif", n);
+		snprintf(path, sizeof(path), "%s/%s/brif", net, n);
 		if (e >= 0)
 			e = ok_if_missing(capture(c, path));
 		if (e >= 0)
 			e = capture_listing(c, path);
-		snprintf(path, sizeof(path), "/sys/class/net/%s/bonding/slaves", n);
+		snprintf(path, sizeof(path), "%s/%s/bonding/slaves", net, n);
 		if (e >= 0)
 			e = ok_if_missing(capture(c, path));
 	}
 	return e;
+}
+
+static int capture_module_file(struct capture *c, const struct pt_host *h, const char *name)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s/%s/%s", pt_src_path(PT_SRC_MODULES), h->kernel_release,
+		 name);
+	return ok_if_missing(capture(c, path));
 }
 
 static int capture_kernel(struct capture *c, const struct pt_host *h)
@@ -767,13 +720,12 @@ static int capture_kernel(struct capture *c, const struct pt_host *h)
 
 	if (!h->kernel_release)
 		return 0;
-	snprintf(path, sizeof(path), "/boot/config-%s", h->kernel_release);
+	snprintf(path, sizeof(path), "%s%s", pt_src_path(PT_SRC_KCONFIG), h->kernel_release);
 	e = ok_if_missing(capture(c, path));
-	for (size_t i = 0; module_files[i] && e >= 0; i++) {
-		snprintf(path, sizeof(path), "/lib/modules/%s/%s", h->kernel_release,
-			 module_files[i]);
-		e = ok_if_missing(capture(c, path));
-	}
+	for (size_t i = 0; pt_src_module_index[i] && e >= 0; i++)
+		e = capture_module_file(c, h, pt_src_module_index[i]);
+	for (size_t i = 0; pt_src_module_other[i] && e >= 0; i++)
+		e = capture_module_file(c, h, pt_src_module_other[i]);
 	return e;
 }
 
@@ -796,8 +748,45 @@ static int write_meta(struct capture *c, const struct pt_host *h, const struct p
 		pt_strbuf_printf(&sb, "page_size=%ld\n", h->meta.page_size);
 	if (h->meta.euid >= 0)
 		pt_strbuf_printf(&sb, "euid=%ld\n", h->meta.euid);
-	e = write_entry(c, PT_SNAPSHOT_META_PATH, AE_IFREG, pt_strbuf_str(&sb), sb.len, NULL);
+	e = write_entry(c, pt_src_path(PT_SRC_SNAPSHOT_META), AE_IFREG, pt_strbuf_str(&sb), sb.len,
+			NULL);
 	pt_strbuf_done(&sb);
+	return e;
+}
+
+/* Captures one path of a source the table says is captured as how. */
+static int capture_one(struct capture *c, const char *path, enum pt_capture how)
+{
+	switch (how) {
+	case PT_CAPTURE_AS_IS:
+	case PT_CAPTURE_FIRST:
+		return ok_if_missing(capture(c, path));
+	case PT_CAPTURE_LISTING:
+		return capture_listing(c, path);
+	default:
+		return 0;
+	}
+}
+
+/* Every source of the table captured as how, in the table's order. */
+static int capture_sources(struct capture *c, enum pt_capture how)
+{
+	int e = 0;
+
+	for (size_t id = 0; id < PT_SRC_COUNT && e >= 0; id++) {
+		const struct pt_source *s = &pt_sources[id];
+
+		if (s->capture != how)
+			continue;
+		if (s->path)
+			e = capture_one(c, s->path, how);
+		for (size_t i = 0; s->list && s->list[i] && e >= 0; i++) {
+			e = capture_one(c, s->list[i], how);
+			/* FIRST: the first that exists is the one read. */
+			if (e >= 0 && how == PT_CAPTURE_FIRST && pt_root_exists(c->r, s->list[i]))
+				break;
+		}
+	}
 	return e;
 }
 
@@ -805,12 +794,10 @@ static int capture_all(struct capture *c, const struct pt_host *h, const struct 
 {
 	int e = write_meta(c, h, o);
 
-	for (size_t i = 0; fixed_files[i] && e >= 0; i++)
-		e = ok_if_missing(capture(c, fixed_files[i]));
-	for (size_t i = 0; config_dirs[i] && e >= 0; i++)
-		e = capture_listing(c, config_dirs[i]);
-	for (size_t i = 0; module_param_dirs[i] && e >= 0; i++)
-		e = capture_listing(c, module_param_dirs[i]);
+	if (e >= 0)
+		e = capture_sources(c, PT_CAPTURE_AS_IS);
+	if (e >= 0)
+		e = capture_sources(c, PT_CAPTURE_LISTING);
 	for (size_t i = 0; i < h->ndevs && e >= 0; i++)
 		e = capture_device(c, &h->devs[i]);
 	if (e >= 0)
@@ -826,11 +813,8 @@ static int capture_all(struct capture *c, const struct pt_host *h, const struct 
 	if (e >= 0)
 		e = capture_host_links(c, h);
 	/* The host's own pci.ids, so names print as they did there. */
-	for (size_t i = 0; pci_ids_files[i] && e >= 0; i++) {
-		e = ok_if_missing(capture(c, pci_ids_files[i]));
-		if (e >= 0 && pt_root_exists(c->r, pci_ids_files[i]))
-			break;
-	}
+	if (e >= 0)
+		e = capture_sources(c, PT_CAPTURE_FIRST);
 	return e;
 }
 
@@ -843,7 +827,7 @@ static char *read_hostname(struct pt_root *r)
 {
 	char *name = NULL;
 
-	if (pt_root_read_attr(r, "/proc/sys/kernel/hostname", &name) < 0)
+	if (pt_root_read_attr(r, pt_src_path(PT_SRC_HOSTNAME), &name) < 0)
 		return NULL;
 	/* Nothing to hide in the kernel's placeholders. */
 	if (!name[0] || streq(name, "(none)") || streq(name, "localhost"))

@@ -17,11 +17,21 @@
 
 #include <stddef.h>
 
-#include "model/host.h"
-
 #define PT_SNAPSHOT_META_PATH "/passthru-snapshot.meta"
 #define PT_SNAPSHOT_FORMAT    1
+
+/* Metadata a snapshot records for facts that are not files (DESIGN: live-only facts). */
+struct pt_snapshot_meta {
+	int format;
+	char *tool;
+	char *date;
+	char *kernel_release;
+	char *machine;
+	long page_size; /* -1 unknown */
+	long euid;	/* -1 unknown */
+};
 
 /* Returns 0, or -EINVAL with *ret_line set for a line that is not "key=value". */
 int pt_snapshot_meta_parse(const char *buf, size_t len, struct pt_snapshot_meta *ret,
 			   unsigned *ret_line);
+void pt_snapshot_meta_done(struct pt_snapshot_meta *m);

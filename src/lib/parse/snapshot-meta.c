@@ -1,11 +1,22 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "snapshot/meta.h"
+#include "parse/snapshot-meta.h"
+#include "util/lines.h"
 #include "util/macro.h"
 #include "util/parse-num.h"
+
+void pt_snapshot_meta_done(struct pt_snapshot_meta *m)
+{
+	free(m->tool);
+	free(m->date);
+	free(m->kernel_release);
+	free(m->machine);
+	*m = (struct pt_snapshot_meta){.page_size = -1, .euid = -1};
+}
 
 static bool key_is(const char *key, size_t klen, const char *want)
 {
@@ -67,16 +78,15 @@ int pt_snapshot_meta_parse(const char *buf, size_t len, struct pt_snapshot_meta 
 			   unsigned *ret_line)
 {
 	struct pt_snapshot_meta m = {.page_size = -1, .euid = -1};
-	unsigned line = 0;
-	size_t pos = 0;
+	struct pt_lines it = PT_LINES_INIT(buf, len);
+	const char *s;
+	size_t n;
 
-	while (pos < len) {
-		const char *s = buf + pos, *nl = memchr(s, '\n', len - pos), *eq;
-		size_t n = nl ? (size_t)(nl - s) : len - pos, klen;
+	while (pt_lines_next(&it, &s, &n)) {
+		const char *eq;
+		size_t klen;
 		int r;
 
-		pos += n + (nl ? 1 : 0);
-		line++;
 		n = pt_strip(&s, n);
 		if (n == 0 || s[0] == '#')
 			continue;
@@ -86,7 +96,7 @@ int pt_snapshot_meta_parse(const char *buf, size_t len, struct pt_snapshot_meta 
 		if (r < 0) {
 			pt_snapshot_meta_done(&m);
 			if (ret_line)
-				*ret_line = line;
+				*ret_line = it.no;
 			return r;
 		}
 	}

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "memtree.h"
+#include "parse/memtree.h"
 #include "util/macro.h"
 #include "util/strbuf.h"
 
