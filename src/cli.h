@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "edit/journal.h"
 #include "facts/facts.h"
 #include "root.h"
 
@@ -75,6 +76,8 @@ int pt_cli_boot_path_option(const struct pt_cli *cli, const char *cmd, const cha
  */
 int pt_cli_print_plan(const struct pt_host *h, const struct pt_plan *p,
 		      const struct pt_plan_request *req, const char *slot, bool next, FILE *out);
+/* The running host for commits: sysfs and commands on the live root only. */
+extern const struct pt_system pt_cli_system;
 /* Asks "question [y/N]" on a terminal; without one, refuses unless --yes was given. */
 bool pt_cli_confirm(const struct pt_cli *cli, const char *cmd, bool yes, const char *question);
 int pt_cmd_snapshot(struct pt_cli *cli, int argc, char **argv);
