@@ -608,9 +608,14 @@ static int make_steps(struct run *c, const struct pt_txn_step *order, size_t nor
 			if (c->t->cmds[s->idx].refresh)
 				break; /* after the steps, once the journal is complete */
 			e = command(c, c->t->cmds, s->idx);
-			if (e < 0)
-				msg(c->ret_error, e, "%s %s", c->t->cmds[s->idx].argv.v[0],
-				    c->res->cmds[s->idx].rc < 0 ? "could not start" : "failed");
+			if (e < 0 && c->res->cmds[s->idx].rc < 0)
+				msg(c->ret_error, e, "%s could not start: %s",
+				    c->t->cmds[s->idx].argv.v[0],
+				    strerror(-c->res->cmds[s->idx].rc));
+			else if (e < 0)
+				msg(c->ret_error, e,
+				    "%s failed (exit status %d; its output is above)",
+				    c->t->cmds[s->idx].argv.v[0], c->res->cmds[s->idx].rc);
 			break;
 		case PT_STEP_DEV:
 			e = device_step(c, s->idx);
