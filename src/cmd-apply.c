@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * `passthru apply SLOT` and `passthru undo`: the plan made real through the journal
- * (src/lib/edit): backups first, atomic writes, rollback on failure, exact-bytes undo.
- * Refresh commands run with an argv, never a shell, and only on the live host.
+ * (src/lib/edit): backups first, atomic writes, rollback on failure, then the refresh
+ * commands (an argv, never a shell, only on the live host); undo replays what the journal
+ * recorded for any transaction (apply, bind, unbind).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -229,13 +230,20 @@ static void undo_help(void)
 {
 	fputs("Usage: passthru undo [OPTIONS]\n"
 	      "\n"
-	      "Restore the exact bytes the last `passthru apply` replaced and remove the files it\n"
-	      "created, then run the refresh commands those files need.\n"
+	      "Reverse the newest transaction in /var/lib/passthru/journal (an apply, bind or\n"
+	      "unbind) as the journal recorded it: the exact bytes of every file it changed\n"
+	      "(files it created are removed); for a bind or unbind of this boot, the sysfs\n"
+	      "writes recorded with it that give each device back, each device re-read after\n"
+	      "(a reboot already undid the writes of an earlier boot); then the commands\n"
+	      "recorded for undo (the refresh the restored files need). Shows it and asks.\n"
 	      "\n"
 	      "Options:\n"
 	      "  -y, --yes          do not ask (needed without a terminal)\n"
 	      "      --no-refresh   do not run the refresh commands\n"
-	      "  -h, --help         show this help\n",
+	      "  -h, --help         show this help\n"
+	      "\n"
+	      "Exit status: 0 undone (or nothing to undo), 1 a device is not where the journal\n"
+	      "says it was, 2 usage or operational error (the message says what changed).\n",
 	      stdout);
 }
 
