@@ -701,6 +701,46 @@ static void test_devices_busy(void **state)
 	kernel_reset();
 }
 
+/* A write the kernel refuses during undo stops it there: the journal stays, run it again. */
+static void test_devices_undo_stopped(void **state)
+{
+	struct pt_journal_result res;
+	struct pt_root *r;
+	struct pt_txn t;
+	char *err = NULL, *id = NULL;
+	enum pt_journal_state s;
+
+	bind_txn(&t);
+	fresh_host();
+	r = open_work();
+	assert_int_equal(pt_journal_commit(r, &t, &fake_opts, &res, NULL), 0);
+	pt_journal_result_done(&res);
+	k.writes = 0;
+	k.fail_write = 3; /* the NIC's override, the second device given back */
+	assert_int_equal(pt_journal_undo(r, &fake_opts, &res, &err), -EIO);
+	assert_non_null(strstr(err, "0000:00:05.0"));
+	assert_non_null(strstr(err, "stopped halfway: run it again"));
+	err = pt_free(err);
+	assert_true(res.devs[1].met);
+	assert_non_null(res.devs[0].refused);
+	pt_journal_result_done(&res);
+	/* The audio function is back; the NIC and the state file are as the bind left them. */
+	assert_kernel("vfio-pci", "vfio-pci", "", "");
+	assert_true(state_file());
+	assert_int_equal(pt_journal_last(r, &id, &s), 0);
+	assert_int_equal(s, PT_JOURNAL_COMPLETE);
+	id = pt_free(id);
+	k.fail_write = 0;
+	assert_int_equal(pt_journal_undo(r, &fake_opts, &res, &err), 0);
+	assert_true(pt_journal_devs_met(&res));
+	pt_journal_result_done(&res);
+	assert_kernel("e1000e", "", "", "");
+	assert_false(state_file());
+	pt_root_free(r);
+	pt_txn_done(&t);
+	kernel_reset();
+}
+
 /* How many writes the kernel took for slot (the log holds only those). */
 static size_t taken(const char *slot)
 {
@@ -857,6 +897,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_devices, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_devices_earlier_boot, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_devices_busy, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_devices_undo_stopped, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_devices_faults, setup, teardown),
 		cmocka_unit_test(test_diff),
 	};
