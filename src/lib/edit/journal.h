@@ -18,12 +18,13 @@
  * decides where it is: "re-read and re-derive the fact the change promised"); set
  * "complete"; then run the refresh commands.
  *
- * Failures. An edit or a command that fails rolls the edits back; with no device touched
- * yet the journal is removed and nothing changed. Sysfs writes cannot be rolled back that
- * way (a write is a command to the kernel, not bytes to put back): a device whose write the
- * kernel refuses, or that is not where the plan said afterwards, stops the steps after it,
- * and the journal stays, "complete", its progress saying exactly which writes were made, for
- * `undo` to give back. If the process dies, the journal stays "prepared" and undo acts on it.
+ * Failures. An edit or a command that fails before any device was touched rolls the edits
+ * back and removes the journal: nothing changed. Sysfs writes cannot be rolled back that way
+ * (a write is a command to the kernel, not bytes to put back), so once a device was touched
+ * nothing is rolled back: a device whose write the kernel refuses, or that is not where the
+ * plan said afterwards, stops the steps after it (as does a failure after it), and the
+ * journal stays, "complete", its progress saying exactly which writes were made, for `undo`
+ * to give back. If the process dies, the journal stays "prepared" and undo acts on it.
  *
  * Sysfs writes are runtime state: a reboot undoes them. Undo of a journal whose writes were
  * made in an earlier boot (the boot id differs) leaves sysfs alone and says so.
