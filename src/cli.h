@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 #include "derive/verdicts.h"
+#include "edit/journal.h"
 #include "facts/facts.h"
 #include "root.h"
 
@@ -74,6 +75,8 @@ bool pt_cli_plan_option(struct pt_plan_request *req, int opt);
 /* --boot-path LOADER ('L'): 0, or the exit status of the usage error it printed. */
 int pt_cli_boot_path_option(const struct pt_cli *cli, const char *cmd, const char *arg,
 			    struct pt_plan_request *req);
+/* The running host for commits: sysfs and commands on the live root only. */
+extern const struct pt_system pt_cli_system;
 /* Asks "question [y/N]" on a terminal; without one, refuses unless --yes was given. */
 bool pt_cli_confirm(const struct pt_cli *cli, const char *cmd, bool yes, const char *question);
 int pt_cmd_snapshot(struct pt_cli *cli, int argc, char **argv);

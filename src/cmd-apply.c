@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * `passthru apply SLOT` and `passthru undo`: the plan made real through the journal
- * (src/lib/edit): backups first, atomic writes, rollback on failure, exact-bytes undo.
- * Refresh commands run with an argv, never a shell, and only on the live host.
+ * (src/lib/edit): backups first, atomic writes, rollback on failure, then the refresh
+ * commands (an argv, never a shell, only on the live host); undo replays what the journal
+ * recorded for any transaction (apply, bind, unbind).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -11,44 +12,19 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "edit/diff.h"
 #include "edit/journal.h"
 #include "plan/plan.h"
 #include "render/plan.h"
+#include "render/journal.h"
 #include "util/run.h"
 
-/* Runs the transaction's commands on the live host; under another root says they were not run. */
-static int run_commands(const struct pt_cli *cli, const struct pt_root *root,
-			const struct pt_txn *t, bool no_refresh)
-{
-	int failed = 0;
-
-	for (size_t i = 0; i < t->ncmds; i++) {
-		char *const *argv = t->cmds[i].argv.v;
-		const char *name = argv[0];
-		char *line = pt_strv_join(&t->cmds[i].argv, " ");
-		int rc;
-
-		if (no_refresh || pt_root_mode(root) != PT_ROOT_LIVE) {
-			printf("not run (%s): %s\n",
-			       no_refresh ? "--no-refresh" : "the root is not the running host",
-			       line ? line : name);
-			free(line);
-			continue;
-		}
-		printf("running: %s\n", line ? line : name);
-		free(line);
-		fflush(stdout);
-		rc = pt_run(argv);
-		if (rc != 0) {
-			fprintf(stderr, "%s: %s %s (%s)\n", cli->prog, name,
-				rc < 0 ? "could not start" : "failed",
-				rc < 0 ? strerror(-rc) : "see its output above");
-			failed = 1;
-		}
-	}
-	return failed;
-}
+/* The running host: sysfs and commands act on the live root only (edit/journal.h). */
+const struct pt_system pt_cli_system = {
+	.sysfs_write = pt_root_sysfs_write,
+	.binding = pt_facts_pci_binding,
+	.group_viable = pt_root_vfio_group_viable,
+	.run = pt_run,
+};
 
 static void apply_help(void)
 {
@@ -102,11 +78,42 @@ struct apply_opts {
 	bool yes, no_refresh;
 };
 
+/* What apply says while the commit runs: the journal once the files are written, and the
+ * refresh commands as they run. */
+struct apply_watch {
+	const struct pt_cli *cli;
+	const struct pt_plan_request *req;
+	bool failed; /* a refresh command failed */
+};
+
+static void apply_observe(void *ctx, enum pt_journal_event ev, const struct pt_txn *t,
+			  const struct pt_journal_result *res, size_t idx)
+{
+	struct apply_watch *w = ctx;
+
+	if (ev == PT_JOURNAL_EV_STEPS) {
+		printf("\napplied: journal %s (passthru undo restores the exact bytes)\n", res->id);
+		if (confirm_applied(w->cli, w->req) < 0)
+			fprintf(stderr,
+				"%s: apply: re-reading the host shows changes still planned\n",
+				w->cli->prog);
+		return;
+	}
+	pt_render_cmd(ev, &t->cmds[idx], &res->cmds[idx], true, w->cli->prog, stdout, stderr);
+	w->failed |= ev == PT_JOURNAL_EV_CMD_DONE && res->cmds[idx].rc != 0;
+}
+
 static int apply_plan(struct pt_cli *cli, struct pt_root *root, const struct pt_host *h,
 		      const struct pt_plan *p, const struct pt_plan_request *req,
 		      const struct apply_opts *o)
 {
-	char *id = NULL, *err = NULL;
+	struct apply_watch w = {.cli = cli, .req = req};
+	struct pt_journal_opts jo = {.sys = &pt_cli_system,
+				     .no_refresh = o->no_refresh,
+				     .observe = apply_observe,
+				     .ctx = &w};
+	struct pt_journal_result res;
+	char *err = NULL;
 	int e;
 
 	pt_render_plan(h, p, &(struct pt_plan_render_opts){false, req, o->slot, false}, stdout);
@@ -122,18 +129,15 @@ static int apply_plan(struct pt_cli *cli, struct pt_root *root, const struct pt_
 	}
 	if (!pt_cli_confirm(cli, "apply", o->yes, "\nApply these changes?"))
 		return PT_EXIT_ERROR;
-	e = pt_journal_commit(root, &p->txn, &id, &err);
+	e = pt_journal_commit(root, &p->txn, &jo, &res, &err);
+	pt_journal_result_done(&res);
 	if (e < 0) {
+		fflush(stdout);
 		fprintf(stderr, "%s: apply: %s\n", cli->prog, err ? err : strerror(-e));
 		free(err);
 		return PT_EXIT_ERROR;
 	}
-	printf("\napplied: journal %s (passthru undo restores the exact bytes)\n", id);
-	free(id);
-	if (confirm_applied(cli, req) < 0)
-		fprintf(stderr, "%s: apply: re-reading the host shows changes still planned\n",
-			cli->prog);
-	if (run_commands(cli, root, &p->txn, o->no_refresh))
+	if (w.failed)
 		return PT_EXIT_ERROR;
 	/* The changes take effect at the next boot (the initramfs, the command line). */
 	if (p->txn.ncmds && (o->no_refresh || pt_root_mode(root) != PT_ROOT_LIVE))
@@ -211,50 +215,93 @@ static void undo_help(void)
 {
 	fputs("Usage: passthru undo [OPTIONS]\n"
 	      "\n"
-	      "Restore the exact bytes the last `passthru apply` replaced and remove the files it\n"
-	      "created, then run the refresh commands those files need.\n"
+	      "Reverse the newest transaction in /var/lib/passthru/journal (an apply, bind or\n"
+	      "unbind) as the journal recorded it: the exact bytes of every file it changed\n"
+	      "(files it created are removed); for a bind or unbind of this boot, the sysfs\n"
+	      "writes recorded with it that give each device back, each device re-read after\n"
+	      "(a reboot already undid the writes of an earlier boot); then the commands\n"
+	      "recorded for undo (the refresh the restored files need). Shows it and asks.\n"
 	      "\n"
 	      "Options:\n"
 	      "  -y, --yes          do not ask (needed without a terminal)\n"
 	      "      --no-refresh   do not run the refresh commands\n"
-	      "  -h, --help         show this help\n",
+	      "  -h, --help         show this help\n"
+	      "\n"
+	      "Exit status: 0 undone (or nothing to undo), 1 a device is not where the journal\n"
+	      "says it was, 2 usage or operational error (the message says what changed).\n",
 	      stdout);
 }
 
-/* Shows what undo will do: each edit of the journal, reversed. */
-static int show_undo(struct pt_root *root, const char *id, struct pt_txn *t)
+/* What undo says while it runs: the journal once given back, then its commands as they run. */
+static void undo_observe(void *ctx, enum pt_journal_event ev, const struct pt_txn *t,
+			 const struct pt_journal_result *res, size_t idx)
 {
+	const struct pt_cli *cli = ctx;
+
+	if (ev == PT_JOURNAL_EV_STEPS)
+		pt_render_undone(res, cli->prog, stdout, stderr);
+	else
+		pt_render_cmd(ev, &t->undo_cmds[idx], &res->cmds[idx], true, cli->prog, stdout,
+			      stderr);
+}
+
+/* Shows what undo will do and asks. */
+static bool undo_confirm(const struct pt_cli *cli, struct pt_root *root, const char *id, bool yes)
+{
+	enum pt_sysfs_skip skip;
+	struct pt_txn t = {0};
 	char *err = NULL;
-	int e = pt_journal_load(root, id, t, &err);
+	bool go;
+	int e = pt_journal_load(root, id, &t, &err);
 
+	if (e < 0) {
+		fprintf(stderr, "%s: undo: %s\n", cli->prog, err ? err : strerror(-e));
+		free(err);
+		return false;
+	}
+	skip = pt_journal_sysfs_skip(root, &t, &pt_cli_system);
+	go = pt_render_undo_preview(id, &t, skip, pt_root_spec(root), stdout) >= 0 &&
+	     pt_cli_confirm(cli, "undo", yes, pt_render_undo_question(&t, skip));
+	pt_txn_done(&t);
+	return go;
+}
+
+static int undo_run(const struct pt_cli *cli, struct pt_root *root, bool yes, bool no_refresh)
+{
+	struct pt_journal_opts jo = {.sys = &pt_cli_system,
+				     .no_refresh = no_refresh,
+				     .observe = undo_observe,
+				     .ctx = (void *)cli};
+	struct pt_journal_result res;
+	enum pt_journal_state state;
+	char *id = NULL, *err = NULL;
+	int e = pt_journal_last(root, &id, &state), rc = PT_EXIT_OK;
+
+	if (e < 0 || !id) {
+		printf("nothing to undo: no applied change in the journal\n");
+		return PT_EXIT_OK;
+	}
+	if (!undo_confirm(cli, root, id, yes)) {
+		free(id);
+		return PT_EXIT_ERROR;
+	}
+	free(id);
+	e = pt_journal_undo(root, &jo, &res, &err);
+	if (e < 0) {
+		pt_render_undone(&res, cli->prog, stdout, stderr);
+		fflush(stdout);
+		fprintf(stderr, "%s: undo: %s\n", cli->prog, err ? err : strerror(-e));
+		rc = PT_EXIT_ERROR;
+	} else {
+		for (size_t i = 0; i < res.ncmds; i++)
+			if (res.cmds[i].fate == PT_CMD_RAN && res.cmds[i].rc != 0)
+				rc = PT_EXIT_ERROR;
+		if (rc == PT_EXIT_OK && !pt_journal_devs_met(&res))
+			rc = PT_EXIT_FINDINGS;
+	}
+	pt_journal_result_done(&res);
 	free(err);
-	if (e < 0)
-		return e;
-	printf("Undo journal %s:\n", id);
-	for (size_t i = 0; i < t->n; i++) {
-		const struct pt_edit *ed = &t->edits[i];
-		struct pt_strbuf sb = {0};
-
-		pt_diff_unified(ed->path, ed->new, ed->new_len, ed->old, ed->old_len, &sb);
-		fputs(pt_strbuf_str(&sb), stdout);
-		pt_strbuf_done(&sb);
-	}
-	/* The restored files need the refresh apply ran for them: the journal recorded it. */
-	printf("\nThen:\n");
-	if (t->cmds_unknown)
-		printf("  nothing: this journal, written by an earlier passthru, does not record "
-		       "the "
-		       "commands its files need; run them yourself (update-initramfs -u -k all; "
-		       "update-grub or proxmox-boot-tool refresh for a command-line file)\n");
-	else if (t->ncmds == 0)
-		printf("  none\n");
-	for (size_t i = 0; i < t->ncmds; i++) {
-		char *a = pt_strv_join(&t->cmds[i].argv, " ");
-
-		printf("  %s\n", a ? a : "?");
-		free(a);
-	}
-	return 0;
+	return rc;
 }
 
 int pt_cmd_undo(struct pt_cli *cli, int argc, char **argv)
@@ -265,12 +312,10 @@ int pt_cmd_undo(struct pt_cli *cli, int argc, char **argv)
 		{"no-refresh", no_argument, NULL, 'N'},
 		{},
 	};
-	enum pt_journal_state state;
 	bool yes = false, no_refresh = false;
-	struct pt_txn t = {0};
 	struct pt_root *root;
-	char *id = NULL, *undone = NULL, *err = NULL, *msg;
-	int opt, e, rc = PT_EXIT_OK;
+	char *msg;
+	int opt, e, rc;
 
 	while ((opt = getopt_long(argc, argv, "yh", longopts, NULL)) != -1) {
 		if (pt_cli_global_option(cli, opt, optarg))
@@ -297,24 +342,7 @@ int pt_cmd_undo(struct pt_cli *cli, int argc, char **argv)
 		free(msg);
 		return PT_EXIT_ERROR;
 	}
-	e = pt_journal_last(root, &id, &state);
-	if (e < 0 || !id) {
-		printf("nothing to undo: no applied change in the journal\n");
-	} else if (show_undo(root, id, &t) < 0 ||
-		   !pt_cli_confirm(cli, "undo", yes, "\nRestore these files?")) {
-		rc = PT_EXIT_ERROR;
-	} else if ((e = pt_journal_undo(root, &undone, &state, &err)) < 0) {
-		fprintf(stderr, "%s: undo: %s\n", cli->prog, err ? err : strerror(-e));
-		rc = PT_EXIT_ERROR;
-	} else {
-		printf("\nundone: journal %s%s\n", undone,
-		       state == PT_JOURNAL_PREPARED ? " (an interrupted apply)" : "");
-		rc = run_commands(cli, root, &t, no_refresh) ? PT_EXIT_ERROR : PT_EXIT_OK;
-	}
-	pt_txn_done(&t);
-	free(id);
-	free(undone);
-	free(err);
+	rc = undo_run(cli, root, yes, no_refresh);
 	pt_root_free(root);
 	return rc;
 }

@@ -23,7 +23,7 @@ static const struct command commands[] = {
 	{"list", pt_cmd_list, "list PCI devices by IOMMU group"},
 	{"plan", pt_cmd_plan, "show the change set that gives a slot to vfio-pci (writes nothing)"},
 	{"apply", pt_cmd_apply, "make the planned changes, journaled and undoable"},
-	{"undo", pt_cmd_undo, "restore the exact bytes the last apply replaced"},
+	{"undo", pt_cmd_undo, "reverse the last apply, bind or unbind, as the journal recorded it"},
 	{"verify", pt_cmd_verify, "after the reboot: prove the slot is ready for a VM"},
 	{"bind", pt_cmd_bind, "give a slot to vfio-pci now, until the next boot (driver_override)"},
 	{"unbind", pt_cmd_unbind, "give the slot back to the drivers it had before bind"},

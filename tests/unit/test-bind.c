@@ -242,7 +242,6 @@ static void test_unbind_saved(void **state)
 	assert_int_equal(p.devs[1].want, PT_BIND_WANT_NONE);
 	assert_string_equal(p.devs[1].want_override, "pci-stub");
 	assert_int_equal(p.notes.n, 0);
-	/* The caller drops the entries of the devices that came back. */
 	assert_true(pt_bind_state_remove(&p.state, "0000:01:00.0"));
 	assert_false(pt_bind_state_remove(&p.state, "0000:01:00.0"));
 	assert_int_equal(p.state.n, 1);
@@ -304,6 +303,146 @@ static void test_bind_retry(void **state)
 	assert_int_equal(build(&f, "0000:00:05.0", PT_BIND_BIND, &p), 0);
 	assert_true(p.state_changed);
 	assert_string_equal(pt_bind_state_find(&p.state, "0000:00:05.0")->driver, "e1000e");
+	pt_bind_plan_done(&p);
+	host_done(&f);
+}
+
+static void assert_txn_write(const struct pt_sysfs_write *w, const char *path, const char *value,
+			     bool if_present)
+{
+	assert_string_equal(w->path, path);
+	assert_string_equal(w->value, value);
+	assert_int_equal(w->if_present, if_present);
+}
+
+/*
+ * Bind's transaction: modprobe, the state file, then each device's writes, with the writes
+ * that give it back to what the state file saved (planned now, replayed by undo).
+ */
+static void test_txn_bind(void **state)
+{
+	struct fixture f;
+	struct pt_bind_plan p;
+	const struct pt_txn *t = &p.txn;
+	const struct pt_txn_dev *d;
+
+	host(&f, NULL, no_vfio);
+	assert_int_equal(build(&f, "0000:01:00.1", PT_BIND_BIND, &p), 0);
+	assert_int_equal(t->nsteps, 4);
+	assert_int_equal(t->steps[0].kind, PT_STEP_CMD);
+	assert_string_equal(t->cmds[0].argv.v[0], "modprobe");
+	assert_false(t->cmds[0].refresh);
+	assert_int_equal(t->nundo_cmds, 0);
+	assert_int_equal(t->steps[1].kind, PT_STEP_EDIT);
+	assert_string_equal(t->edits[0].path, PT_BIND_STATE);
+	assert_null(t->edits[0].old);
+	assert_non_null(strstr(t->edits[0].new, "\n0000:01:00.0 nouveau -\n0000:01:00.1 - -\n"));
+	assert_int_equal(t->steps[2].kind, PT_STEP_DEV);
+	assert_int_equal(t->ndevs, 2);
+	d = &t->devs[0];
+	assert_string_equal(d->slot, "0000:01:00.0");
+	assert_int_equal(d->nwrites, 3);
+	assert_true(d->writes[1].if_present);
+	assert_int_equal(d->expect.on, PT_DEV_ON);
+	assert_string_equal(d->expect.driver, "vfio-pci");
+	assert_string_equal(d->expect.override, "vfio-pci");
+	/* Back: clear the override, unbind from vfio-pci, probe: nouveau takes it again. */
+	assert_int_equal(d->nundo, 3);
+	assert_txn_write(&d->undo[0], "/sys/bus/pci/devices/0000:01:00.0/driver_override", "\n",
+			 false);
+	assert_txn_write(&d->undo[1], "/sys/bus/pci/devices/0000:01:00.0/driver/unbind",
+			 "0000:01:00.0", true);
+	assert_txn_write(&d->undo[2], "/sys/bus/pci/drivers_probe", "0000:01:00.0", false);
+	assert_int_equal(d->undo_expect.on, PT_DEV_ON);
+	assert_string_equal(d->undo_expect.driver, "nouveau");
+	assert_null(d->undo_expect.override);
+	/* It had no driver: unbound again, no probe. */
+	d = &t->devs[1];
+	assert_int_equal(d->nundo, 2);
+	assert_txn_write(&d->undo[1], "/sys/bus/pci/devices/0000:01:00.1/driver/unbind",
+			 "0000:01:00.1", true);
+	assert_int_equal(d->undo_expect.on, PT_DEV_NONE);
+	/* Undo waits for no VM on the group; the commit asks whether it is viable. */
+	assert_int_equal(t->undo_idle.n, 1);
+	assert_int_equal(t->undo_idle.v[0], 7);
+	assert_int_equal(t->viable.n, 1);
+	assert_int_equal(t->idle.n, 0);
+	assert_int_equal(pt_bind_plan_gate(&p, true), PT_BIND_GO);
+	assert_int_equal(pt_bind_plan_gate(&p, false), PT_BIND_NOT_LIVE);
+	pt_bind_plan_done(&p);
+	/* Half-way (override set, no driver): only the probe; back to what the entry saved. */
+	host_done(&f);
+	host(&f, "0000:00:05.0 igb -\n", with_vfio);
+	f.devs[1].driver = NULL;
+	f.devs[1].driver_override = "vfio-pci";
+	assert_int_equal(build(&f, "0000:00:05.0", PT_BIND_BIND, &p), 0);
+	assert_int_equal(t->nsteps, 1);
+	d = &t->devs[0];
+	assert_int_equal(d->nwrites, 1);
+	assert_int_equal(d->nundo, 3);
+	assert_string_equal(d->undo_expect.driver, "igb");
+	pt_bind_plan_done(&p);
+	/* Refused, or nothing to do: no transaction. */
+	f.uplink.dev = f.devs[1].bdf;
+	f.devs[1].driver = "e1000e";
+	f.devs[1].driver_override = NULL;
+	assert_int_equal(build(&f, "0000:00:05.0", PT_BIND_BIND, &p), 0);
+	assert_true(p.refused);
+	assert_true(pt_txn_empty(t));
+	assert_int_equal(pt_bind_plan_gate(&p, true), PT_BIND_REFUSED);
+	pt_bind_plan_done(&p);
+	host_done(&f);
+}
+
+/*
+ * Unbind's transaction: the devices, then the state file without their entries (reached
+ * only when they are back); the way back binds them to vfio-pci again.
+ */
+static void test_txn_unbind(void **state)
+{
+	struct fixture f;
+	struct pt_bind_plan p;
+	const struct pt_txn *t = &p.txn;
+	const struct pt_txn_dev *d;
+
+	host(&f, "# comment\n0000:01:00.0 nouveau -\n0000:01:00.1 - pci-stub\n", with_vfio);
+	f.devs[2].driver = f.devs[3].driver = "vfio-pci";
+	f.devs[2].driver_override = f.devs[3].driver_override = "vfio-pci";
+	assert_int_equal(build(&f, "0000:01:00.0", PT_BIND_UNBIND, &p), 0);
+	assert_int_equal(t->nsteps, 3);
+	assert_int_equal(t->steps[0].kind, PT_STEP_DEV);
+	assert_int_equal(t->steps[2].kind, PT_STEP_EDIT);
+	assert_non_null(t->edits[0].old);
+	assert_null(t->edits[0].new); /* every entry dropped: the file goes */
+	d = &t->devs[0];
+	assert_string_equal(d->expect.driver, "nouveau");
+	assert_int_equal(d->nundo, 3);
+	assert_txn_write(&d->undo[0], "/sys/bus/pci/devices/0000:01:00.0/driver_override",
+			 "vfio-pci", false);
+	assert_string_equal(d->undo_expect.driver, "vfio-pci");
+	assert_string_equal(d->undo_expect.override, "vfio-pci");
+	/* Left without a driver: the override, and a probe (nothing to unbind from). */
+	d = &t->devs[1];
+	assert_int_equal(d->expect.on, PT_DEV_NONE);
+	assert_int_equal(d->nundo, 2);
+	assert_txn_write(&d->undo[1], "/sys/bus/pci/drivers_probe", "0000:01:00.1", false);
+	/* Unbinding from vfio-pci waits for a VM that holds the group: the commit checks. */
+	assert_int_equal(t->idle.n, 1);
+	assert_int_equal(t->idle.v[0], 7);
+	assert_int_equal(t->viable.n + t->undo_idle.n, 0);
+	pt_bind_plan_done(&p);
+	/* A device bind did not move: wherever the kernel puts it, not vfio-pci. */
+	host_done(&f);
+	host(&f, "0000:01:00.0 nouveau -\n", no_vfio);
+	f.devs[1].driver = "vfio-pci";
+	assert_int_equal(build(&f, "0000:00:05.0", PT_BIND_UNBIND, &p), 0);
+	assert_int_equal(t->n, 0); /* no entry of its own to drop */
+	d = &t->devs[0];
+	assert_int_equal(d->expect.on, PT_DEV_OFF);
+	assert_string_equal(d->expect.driver, "vfio-pci");
+	assert_int_equal(d->nundo, 2);
+	assert_txn_write(&d->undo[0], "/sys/bus/pci/devices/0000:00:05.0/driver/unbind",
+			 "0000:00:05.0", true);
 	pt_bind_plan_done(&p);
 	host_done(&f);
 }
@@ -375,7 +514,8 @@ int main(void)
 		cmocka_unit_test(test_bind_nothing_to_do), cmocka_unit_test(test_bind_refused),
 		cmocka_unit_test(test_unbind_saved),	   cmocka_unit_test(test_unbind_unknown),
 		cmocka_unit_test(test_bind_retry),	   cmocka_unit_test(test_errors),
-		cmocka_unit_test(test_state_file),
+		cmocka_unit_test(test_state_file),	   cmocka_unit_test(test_txn_bind),
+		cmocka_unit_test(test_txn_unbind),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

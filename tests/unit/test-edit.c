@@ -132,8 +132,20 @@ static void test_manifest(void **state)
 	assert_int_equal(m.runs[0].n, 4);
 	assert_string_equal(m.runs[0].v[0], "update-initramfs");
 	assert_string_equal(m.runs[1].v[1], "refresh");
+	/* Version 2 ran its commands again at undo: written back as version 3, both. */
+	assert_int_equal(m.nundo_runs, 2);
+	assert_string_equal(m.undo_runs[1].v[0], "proxmox-boot-tool");
+	assert_int_equal(m.nsteps, 5);
+	assert_int_equal(m.steps[3].kind, PT_STEP_CMD);
 	assert_int_equal(pt_manifest_format(&m, &out), 0);
-	assert_string_equal(out.buf, text);
+	assert_string_equal(out.buf, "passthru-journal 3\ntime 17\nmkdir /etc/a\nmkdir /etc/a/b c\n"
+				     "edit 0 file write 0640 /etc/default/grub\n"
+				     "edit 1 absent write 0644 /etc/a/b c/x y.cfg\n"
+				     "edit 2 file delete 0600 /etc/modprobe.d/old.conf\n"
+				     "run update-initramfs -u -k all\n"
+				     "run proxmox-boot-tool refresh\n"
+				     "undo-run update-initramfs -u -k all\n"
+				     "undo-run proxmox-boot-tool refresh\n");
 	pt_strbuf_done(&out);
 	pt_manifest_done(&m);
 	assert_int_equal(pt_manifest_parse(v1, strlen(v1), &m, &line), 0);
@@ -144,7 +156,7 @@ static void test_manifest(void **state)
 
 	static const char *const bad[] = {
 		"",
-		"passthru-journal 3\n",
+		"passthru-journal 4\n",
 		"passthru-journal 1\ntime 1", /* torn: no newline */
 		"passthru-journal 1\nedit 1 file write 0644 /x\n",
 		"passthru-journal 1\nedit 0 absent delete 0644 /x\n",
@@ -163,6 +175,8 @@ static void test_manifest(void **state)
 		"passthru-journal 2\nrun a b \n",
 		"passthru-journal 2\nrun a\tb\n",
 		"passthru-journal 2\nrun a\x7f\n",
+		"passthru-journal 2\nundo-run a\n", /* version 2 had no undo lines */
+		"passthru-journal 2\nboot x\n",
 		"passthru-journal 12\n",
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
@@ -172,12 +186,136 @@ static void test_manifest(void **state)
 	assert_int_equal(line, 2);
 }
 
+/* Version 3: the boot, a device with its writes, what gives it back, undo's commands. */
+static void test_manifest_devices(void **state)
+{
+	const char *text =
+		"passthru-journal 3\ntime 17\nboot 6f1c2c3e-8a4b\n"
+		"run modprobe vfio-pci\n"
+		"edit 0 absent write 0644 /var/lib/passthru/bind.state\n"
+		"device 0000:00:05.0 on vfio-pci vfio-pci\n"
+		"sysfs must /sys/bus/pci/devices/0000:00:05.0/driver_override vfio-pci\n"
+		"sysfs if-present /sys/bus/pci/devices/0000:00:05.0/driver/unbind "
+		"0000:00:05.0\n"
+		"sysfs must /sys/bus/pci/drivers_probe 0000:00:05.0\n"
+		"undo on e1000e -\n"
+		"undo-sysfs must /sys/bus/pci/devices/0000:00:05.0/driver_override \\x0a\n"
+		"device 0000:01:00.1 off vfio-pci -\n"
+		"undo none - vfio-pci\n"
+		"undo-idle-group 4\n"
+		"undo-idle-group 7\n"
+		"undo-run update-initramfs -u -k all\n";
+	static const char *const bad[] = {
+		"passthru-journal 3\nsysfs must /sys/x v\n",			 /* no device */
+		"passthru-journal 3\nboot b\ndevice 0000:00:05.0 on a -\n",	 /* no undo line */
+		"passthru-journal 3\ndevice 0000:00:05.0 on a -\nundo on a -\n", /* no boot */
+		"passthru-journal 3\nboot b\nboot c\n",
+		"passthru-journal 3\nboot b\ndevice 0000:00:05.0 on a -\nundo on a -\n"
+		"sysfs must /sys/x v\n", /* a write after the undo line */
+		"passthru-journal 3\nboot b\ndevice 0000:00:05.0 on a -\n"
+		"undo-sysfs must /sys/x v\nundo on a -\n",
+		"passthru-journal 3\nboot b\ndevice 00:05.0 on a -\nundo on a -\n",
+		"passthru-journal 3\nboot b\ndevice 0000:00:05.0 none a -\nundo on a -\n",
+		"passthru-journal 3\nboot b\ndevice 0000:00:05.0 on - -\nundo on a -\n",
+		"passthru-journal 3\nboot b\ndevice 0000:00:05.0 at a -\nundo on a -\n",
+		"passthru-journal 3\nboot b\ndevice 0000:00:05.0 on a - x\nundo on a -\n",
+		"passthru-journal 3\nboot b\ndevice 0000:00:05.0 on a -\nundo on a -\n"
+		"undo-sysfs maybe /sys/x v\n",
+		"passthru-journal 3\nboot b\ndevice 0000:00:05.0 on a -\nundo on a -\n"
+		"undo-sysfs must /etc/x v\n",
+		"passthru-journal 3\nboot b\ndevice 0000:00:05.0 on a -\nundo on a -\n"
+		"undo-sysfs must /sys/x \\x0A\n",
+		"passthru-journal 3\nboot b\ndevice 0000:00:05.0 on a -\nundo on a -\n"
+		"undo-sysfs must /sys/x \\x00\n",
+		"passthru-journal 3\nboot b\ndevice 0000:00:05.0 on a -\nundo on a -\n"
+		"undo-sysfs must /sys/x a\\\n",
+		"passthru-journal 3\nboot b\ndevice 0000:00:05.0 on a -\nundo on a -\n"
+		"undo-sysfs must /sys/x v w\n",
+		"passthru-journal 3\nundo-idle-group 07\n",
+		"passthru-journal 3\nundo-idle-group 4\nundo-idle-group 4\n",
+		"passthru-journal 3\nundo-idle-group -1\n",
+		"passthru-journal 3\nundo-run\n",
+	};
+	struct pt_strbuf out = {0};
+	struct pt_manifest m;
+	const struct pt_txn_dev *d;
+	unsigned line;
+
+	assert_int_equal(pt_manifest_parse(text, strlen(text), &m, &line), 0);
+	assert_int_equal(m.version, 3);
+	assert_string_equal(m.boot, "6f1c2c3e-8a4b");
+	assert_int_equal(m.nsteps, 4);
+	assert_int_equal(m.steps[0].kind, PT_STEP_CMD);
+	assert_int_equal(m.steps[1].kind, PT_STEP_EDIT);
+	assert_int_equal(m.steps[2].kind, PT_STEP_DEV);
+	assert_int_equal(m.steps[3].idx, 1);
+	assert_int_equal(m.ndevs, 2);
+	d = &m.devs[0];
+	assert_string_equal(d->slot, "0000:00:05.0");
+	assert_int_equal(d->expect.on, PT_DEV_ON);
+	assert_string_equal(d->expect.override, "vfio-pci");
+	assert_int_equal(d->nwrites, 3);
+	assert_true(d->writes[1].if_present);
+	assert_false(d->writes[2].if_present);
+	assert_string_equal(d->writes[2].value, "0000:00:05.0");
+	assert_string_equal(d->undo_expect.driver, "e1000e");
+	assert_null(d->undo_expect.override);
+	assert_int_equal(d->nundo, 1);
+	assert_string_equal(d->undo[0].value, "\n");
+	assert_int_equal(m.devs[1].expect.on, PT_DEV_OFF);
+	assert_int_equal(m.devs[1].undo_expect.on, PT_DEV_NONE);
+	assert_null(m.devs[1].undo_expect.driver);
+	assert_int_equal(m.undo_idle.n, 2);
+	assert_int_equal(m.undo_idle.v[1], 7);
+	assert_int_equal(m.nundo_runs, 1);
+	assert_int_equal(pt_manifest_format(&m, &out), 0);
+	assert_string_equal(out.buf, text);
+	pt_strbuf_done(&out);
+	pt_manifest_done(&m);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		if (pt_manifest_parse(bad[i], strlen(bad[i]), &m, &line) != -EINVAL)
+			fail_msg("accepted: %s", bad[i]);
+}
+
+/* The progress of the device steps: begun, then how many writes the kernel took. */
+static void test_progress(void **state)
+{
+	static const char *const bad[] = {
+		"took 0 1\n",
+		"begun 0\nbegun 0\n",
+		"begun 2\n",
+		"begun 00\n",
+		"begun 0\ntook 0 1\ntook 0 1\n",
+		"begun 0",
+		"begun 0 1\n",
+		"begun 0\ntook 0 17\n",
+	};
+	const char *text = "begun 0\ntook 0 3\nbegun 1\n";
+	struct pt_strbuf out = {0};
+	bool begun[2];
+	size_t took[2];
+	unsigned line;
+
+	assert_int_equal(pt_progress_parse(text, strlen(text), 2, begun, took, &line), 0);
+	assert_true(begun[0] && begun[1]);
+	assert_int_equal(took[0], 3);
+	assert_int_equal(took[1], SIZE_MAX);
+	assert_int_equal(pt_progress_format(begun, took, 2, &out), 0);
+	assert_string_equal(out.buf, text);
+	pt_strbuf_done(&out);
+	assert_int_equal(pt_progress_parse("", 0, 2, begun, took, &line), 0);
+	assert_false(begun[0] || begun[1]);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		if (pt_progress_parse(bad[i], strlen(bad[i]), 2, begun, took, &line) != -EINVAL)
+			fail_msg("accepted: %s", bad[i]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_known),
-		cmocka_unit_test(test_patch_roundtrip),
-		cmocka_unit_test(test_manifest),
+		cmocka_unit_test(test_known),	 cmocka_unit_test(test_patch_roundtrip),
+		cmocka_unit_test(test_manifest), cmocka_unit_test(test_manifest_devices),
+		cmocka_unit_test(test_progress),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

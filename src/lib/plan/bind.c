@@ -203,6 +203,7 @@ static void add_write(struct ctx *c, struct pt_bind_dev *bd, const char *attr, c
 	w = &bd->writes[bd->nwrites++];
 	w->path = pt_strbuf_steal(&path);
 	w->value = strdup(value);
+	w->if_present = attr && streq(attr, "driver/unbind");
 	if (!w->path || !w->value)
 		oom_if(c, -ENOMEM);
 }
@@ -420,6 +421,160 @@ static int devices(struct ctx *c, size_t idx)
 	return 0;
 }
 
+/* ---- the transaction ---- */
+
+/* Where a list of writes leaves a device. */
+struct binding {
+	enum pt_dev_on on;
+	const char *driver, *override;
+};
+
+static struct binding wanted(const struct pt_bind_dev *bd)
+{
+	switch (bd->want) {
+	case PT_BIND_WANT_DRIVER:
+		return (struct binding){PT_DEV_ON, bd->want_driver, bd->want_override};
+	case PT_BIND_WANT_NONE:
+		return (struct binding){PT_DEV_NONE, NULL, bd->want_override};
+	default:
+		return (struct binding){PT_DEV_OFF, VFIO_PCI, bd->want_override};
+	}
+}
+
+static void txn_write(struct ctx *c, struct pt_txn_dev *d, bool undo, const char *slot,
+		      const char *attr, const char *value)
+{
+	struct pt_strbuf path = {0};
+
+	if (attr)
+		oom_if(c, pt_strbuf_printf(&path, "/sys/bus/pci/devices/%s/%s", slot, attr));
+	else
+		oom_if(c, pt_strbuf_puts(&path, PT_SYSFS_DRIVERS_PROBE));
+	if (path.buf)
+		oom_if(c, pt_txn_dev_write(d, undo, path.buf, value,
+					   attr && streq(attr, "driver/unbind")));
+	pt_strbuf_done(&path);
+}
+
+/*
+ * The writes that take a device from where its writes leave it (from) back to driver and
+ * driver_override `to`, the way unbind gives a device back: the override first, then unbind
+ * from the driver it is on and a probe, unless it is on the driver it goes back to.
+ */
+static void back_writes(struct ctx *c, struct pt_txn_dev *d, const struct binding *from,
+			const struct binding *to)
+{
+	if (!streq_ptr(from->override, to->override))
+		txn_write(c, d, true, d->slot, "driver_override",
+			  to->override ? to->override : "\n");
+	if (from->on == PT_DEV_ON && streq_ptr(from->driver, to->driver)) {
+		oom_if(c, pt_txn_dev_expect(d, true, PT_DEV_ON, to->driver, to->override));
+		return;
+	}
+	if (from->on != PT_DEV_NONE)
+		txn_write(c, d, true, d->slot, "driver/unbind", d->slot);
+	if (to->driver)
+		txn_write(c, d, true, d->slot, NULL, d->slot);
+	oom_if(c, pt_txn_dev_expect(d, true, to->driver ? PT_DEV_ON : PT_DEV_NONE, to->driver,
+				    to->override));
+}
+
+/* A device's step: its writes, where they leave it, and the way back to where it is now
+ * (bind: to what the state file saved for it, its driver before any bind). */
+static void txn_device(struct ctx *c, const struct pt_bind_dev *bd)
+{
+	const struct pt_pci_dev *pd = &c->h->devs[bd->idx];
+	const struct pt_bind_saved *s = pt_bind_state_find(&c->p->state, pd->slot);
+	struct binding from = wanted(bd), to = {PT_DEV_ON, bd->driver, bd->override};
+	struct pt_txn_dev *d;
+	int i = pt_txn_add_dev(&c->p->txn, pd->slot);
+
+	if (i < 0) {
+		oom_if(c, i);
+		return;
+	}
+	d = &c->p->txn.devs[i];
+	for (size_t k = 0; k < bd->nwrites; k++)
+		oom_if(c, pt_txn_dev_write(d, false, bd->writes[k].path, bd->writes[k].value,
+					   bd->writes[k].if_present));
+	oom_if(c, pt_txn_dev_expect(d, false, from.on, from.driver, from.override));
+	if (c->p->op == PT_BIND_BIND && s)
+		to = (struct binding){PT_DEV_ON, s->driver, s->override};
+	back_writes(c, d, &from, &to);
+	/* Writes that unbind from vfio-pci wait for a VM holding the group to let go. */
+	if (pd->have & PT_PCI_HAVE_GROUP) {
+		if (c->p->op == PT_BIND_BIND)
+			oom_if(c, pt_groups_add(&c->p->txn.undo_idle, pd->iommu_group));
+		else if (streq_ptr(bd->driver, VFIO_PCI))
+			oom_if(c, pt_groups_add(&c->p->txn.idle, pd->iommu_group));
+	}
+}
+
+/* The state file as the transaction leaves it: bind's entries, or unbind's without those of
+ * the set's devices (they are back once the steps before the edit went through). */
+static void txn_state(struct ctx *c)
+{
+	const struct pt_raw_file *f = pt_host_raw_file(c->h, PT_BIND_STATE);
+	struct pt_bind_state left = {0};
+	struct pt_strbuf sb = {0};
+
+	for (size_t i = 0; i < c->p->state.n; i++) {
+		const struct pt_bind_saved *s = &c->p->state.v[i];
+		bool drop = false;
+
+		for (size_t k = 0; c->p->op == PT_BIND_UNBIND && k < c->p->ndevs; k++)
+			drop |= c->p->devs[k].saved &&
+				streq(c->h->devs[c->p->devs[k].idx].slot, s->slot);
+		if (!drop)
+			oom_if(c, pt_bind_state_set(&left, s->slot, s->driver, s->override));
+	}
+	oom_if(c, pt_bind_state_format(&left, &sb));
+	oom_if(c, pt_txn_add(&c->p->txn, PT_BIND_STATE, f ? f->data : NULL, f ? f->len : 0,
+			     sb.len ? sb.buf : NULL, sb.len, 0644));
+	pt_strbuf_done(&sb);
+	pt_bind_state_done(&left);
+}
+
+/*
+ * Bind: modprobe before anything; the state file before the first write, so that a bind cut
+ * short still says what each device had; then the devices. Unbind: the devices, then the
+ * state file, which the commit reaches only when every device is where it should be.
+ */
+static void build_txn(struct ctx *c)
+{
+	struct pt_bind_plan *p = c->p;
+	bool bind = p->op == PT_BIND_BIND;
+
+	if (p->pre_argv.n)
+		oom_if(c, pt_txn_add_step_cmd(&p->txn, (const char *const *)p->pre_argv.v,
+					      p->pre_why));
+	if (bind && p->state_changed)
+		txn_state(c);
+	for (size_t i = 0; i < p->ndevs; i++)
+		if (p->devs[i].nwrites)
+			txn_device(c, &p->devs[i]);
+	if (!bind && p->state_changed)
+		txn_state(c);
+	/* After bind: is each group's /dev/vfio node there, and viable? */
+	for (size_t i = 0; bind && i < p->ndevs; i++) {
+		const struct pt_pci_dev *d = &c->h->devs[p->devs[i].idx];
+
+		if (d->have & PT_PCI_HAVE_GROUP)
+			oom_if(c, pt_groups_add(&p->txn.viable, d->iommu_group));
+	}
+}
+
+enum pt_bind_gate pt_bind_plan_gate(const struct pt_bind_plan *p, bool live)
+{
+	if (p->slot_blocked)
+		return PT_BIND_BLOCKED;
+	if (!p->ntodo)
+		return PT_BIND_NOTHING;
+	if (p->refused)
+		return PT_BIND_REFUSED;
+	return live ? PT_BIND_GO : PT_BIND_NOT_LIVE;
+}
+
 int pt_bind_plan_build(const struct pt_host *h, const struct pt_bind_request *req,
 		       struct pt_bind_plan *ret, unsigned *ret_line)
 {
@@ -446,6 +601,8 @@ int pt_bind_plan_build(const struct pt_host *h, const struct pt_bind_request *re
 	if (req->op == PT_BIND_BIND)
 		load_vfio(&c);
 	ret->refused = ret->blockers.n > 0 || (ret->refusals.n > 0 && !req->override_guards);
+	if (!ret->refused && ret->ntodo)
+		build_txn(&c);
 	e = c.err;
 out:
 	if (e < 0)
@@ -473,5 +630,6 @@ void pt_bind_plan_done(struct pt_bind_plan *p)
 	pt_strv_done(&p->notes);
 	pt_strv_done(&p->refusals);
 	pt_strv_done(&p->blockers);
+	pt_txn_done(&p->txn);
 	*p = (struct pt_bind_plan){0};
 }

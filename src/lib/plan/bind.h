@@ -3,13 +3,16 @@
  * Runtime binding (`passthru bind` / `unbind`): the sysfs writes that hand a slot's devices
  * (the set `plan` takes: every function, every endpoint of their IOMMU groups) to vfio-pci
  * now, through driver_override (FACTS §4.1), and give them back to the drivers they had.
- * Pure: host model in, steps out. The CLI performs them and re-reads after each device.
+ * Pure: host model in, steps out, and the transaction that makes them (edit/): the state
+ * file, the writes with the ones that give each device back, the command; edit/journal.c
+ * records it, makes it and re-reads each device, and undo replays what it recorded.
  */
 #pragma once
 
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "edit/edit.h"
 #include "model/host.h"
 #include "plan/plan.h"
 #include "util/strbuf.h"
@@ -62,6 +65,7 @@ void pt_bind_state_done(struct pt_bind_state *s);
 struct pt_bind_write {
 	char *path;
 	char *value;
+	bool if_present; /* a driver's unbind: with no driver there is nothing to unbind */
 };
 
 /* Where a device must be once its writes are done. */
@@ -93,11 +97,18 @@ struct pt_bind_plan {
 	char *pre_why;
 	/*
 	 * The state file's entries. Bind adds the devices it moves (saved before any write);
-	 * unbind keeps them as read: the caller removes each device's entry (pt_bind_dev.saved)
-	 * once the device is back.
+	 * unbind keeps them as read: its transaction drops each device's entry
+	 * (pt_bind_dev.saved) after the writes, reached only when every device is back.
 	 */
 	struct pt_bind_state state;
 	bool state_changed;
+	/*
+	 * Every effect, in order (bind: modprobe, the state file, each device's writes; unbind:
+	 * each device's writes, then the state file), with the writes that give each device back
+	 * for undo, the groups to ask about after bind and those no VM may hold before writes
+	 * that unbind from vfio-pci. Empty when the plan is refused or has nothing to do.
+	 */
+	struct pt_txn txn;
 	struct pt_strv notes;
 	struct pt_strv refusals; /* guards: the set holds what the host needs (--force) */
 	struct pt_strv blockers; /* vfio-pci would refuse the device: nothing overrides */
@@ -113,6 +124,17 @@ struct pt_bind_plan {
 int pt_bind_plan_build(const struct pt_host *h, const struct pt_bind_request *req,
 		       struct pt_bind_plan *ret, unsigned *ret_line);
 void pt_bind_plan_done(struct pt_bind_plan *p);
+
+/* What to do with a plan: the CLI maps it to the exit status, render/bind.c to words. */
+enum pt_bind_gate {
+	PT_BIND_GO,	  /* commit the transaction */
+	PT_BIND_BLOCKED,  /* the slot cannot go at all (a bridge): exit 1 */
+	PT_BIND_NOTHING,  /* every device is where the request wants it: exit 0 */
+	PT_BIND_REFUSED,  /* blockers, or guards without --force: exit 1 */
+	PT_BIND_NOT_LIVE, /* the root is not the running host: the steps only, exit 0 */
+};
+
+enum pt_bind_gate pt_bind_plan_gate(const struct pt_bind_plan *p, bool live);
 
 /* The sysfs attributes the steps write (FACTS §4.1). */
 #define PT_SYSFS_DRIVERS_PROBE "/sys/bus/pci/drivers_probe"
