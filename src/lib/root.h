@@ -159,3 +159,6 @@ bool pt_root_fault_fired(void);
  * snapshot: DESIGN, live-only facts).
  */
 int pt_root_vfio_group_viable(struct pt_root *r, int group);
+
+/* The time, in seconds since the epoch: SOURCE_DATE_EPOCH when set (tests), else the clock. */
+long long pt_root_now(const struct pt_root *r);

@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "journal.h"
 #include "manifest.h"
@@ -240,20 +239,6 @@ static void remove_dirs(struct pt_root *r, const struct pt_strv *dirs)
 		pt_root_rmdir(r, dirs->v[i]); /* ENOTEMPTY: someone put files there; keep it */
 }
 
-static long long stamp(void)
-{
-	const char *sde = getenv("SOURCE_DATE_EPOCH");
-
-	if (sde && *sde) {
-		char *end;
-		long long v = strtoll(sde, &end, 10);
-
-		if (!*end && v >= 0)
-			return v;
-	}
-	return (long long)time(NULL);
-}
-
 /* The order the commit makes the steps in: t's steps, then its refresh commands. */
 static int commit_order(const struct pt_txn *t, struct pt_txn_step **ret, size_t *ret_n)
 {
@@ -274,9 +259,10 @@ static int commit_order(const struct pt_txn *t, struct pt_txn_step **ret, size_t
 
 /* The manifest of t: its arrays are built here, everything they hold is borrowed from t. */
 static int manifest_of(const struct pt_txn *t, const struct pt_txn_step *order, size_t norder,
-		       const struct pt_strv *dirs, const char *boot, struct pt_manifest *m)
+		       const struct pt_strv *dirs, const char *boot, long long now,
+		       struct pt_manifest *m)
 {
-	*m = (struct pt_manifest){.time = stamp(), .boot = (char *)boot, .mkdirs = *dirs};
+	*m = (struct pt_manifest){.time = now, .boot = (char *)boot, .mkdirs = *dirs};
 	m->edits = calloc(t->n + 1, sizeof(*m->edits));
 	m->runs = calloc(t->ncmds + 1, sizeof(*m->runs));
 	m->steps = calloc(norder + 1, sizeof(*m->steps));
@@ -320,7 +306,7 @@ static int write_journal(struct pt_root *r, const char *id, const struct pt_txn 
 {
 	struct pt_manifest m;
 	struct pt_strbuf p = {0}, text = {0};
-	int e = manifest_of(t, order, norder, dirs, boot, &m);
+	int e = manifest_of(t, order, norder, dirs, boot, pt_root_now(r), &m);
 
 	for (size_t i = 0; e >= 0 && i < t->n; i++) {
 		const struct pt_edit *ed = &t->edits[i];
