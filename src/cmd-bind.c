@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * `passthru bind SLOT` and `passthru unbind SLOT`: the slot's devices to vfio-pci now through
- * driver_override, and back to the drivers they had (FACTS §4.1). Like apply: plan
+ * driver_override, and back to the drivers they had (linux ABI sysfs-bus-pci). Like apply: plan
  * (plan/bind.c), show the steps (render/bind.c), ask, commit the transaction through the
  * journal (edit/journal.c: it writes, re-reads every device, and records everything for
  * undo), say where each device is.

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The runtime binding planner on hand-built hosts: the sysfs writes in their order
- * (FACTS §4.1: override, unbind, drivers_probe), modprobe only when vfio-pci is missing,
- * the state bind saves and unbind gives back, guards and what vfio-pci refuses; and the
+ * (override, unbind, drivers_probe: linux ABI sysfs-bus-pci), modprobe only when vfio-pci is
+ * missing, the state bind saves and unbind gives back, guards and what vfio-pci refuses; and the
  * state file's parser.
  */
 #include <stdarg.h>

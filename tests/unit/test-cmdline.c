@@ -29,8 +29,10 @@ static void assert_raw_matches(const char *s, const struct pt_cmdline *cl)
 
 static void test_grub_proxmox(void **state)
 {
-	/* /proc/cmdline of a Proxmox VE 8.2 host booted by GRUB (FACTS §3: GRUB prepends
-	 * BOOT_IMAGE=). */
+	/*
+	 * /proc/cmdline of a Proxmox VE 8.2 host booted by GRUB (GRUB prepends BOOT_IMAGE=: grub
+	 * include/grub/lib/cmdline.h LINUX_IMAGE).
+	 */
 	const char *s = "BOOT_IMAGE=/boot/vmlinuz-6.8.12-4-pve root=/dev/mapper/pve-root ro quiet "
 			"intel_iommu=on iommu=pt\n";
 	struct pt_cmdline cl;

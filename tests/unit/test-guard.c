@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The guard verdict (derive/guards.h) on the test roots: which guards, how heavy, about which
- * devices, whichever function of the slot was named (issue 9 items 2, 5 and 6).
+ * devices, whichever function of the slot was named: the boot display, every function of a
+ * multifunction chipset slot, bridges and the host bridge.
  */
 #include <stdarg.h>
 #include <stddef.h>

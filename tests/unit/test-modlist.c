@@ -169,7 +169,7 @@ static void test_hostile(void **state)
 	assert_null(pt_modlist_warn_kind_to_string(_PT_MODLIST_WARN_MAX));
 }
 
-/* Lines in the style of an Ubuntu 20.04 kernel, where vfio-pci is built in (FACTS §4.1). */
+/* Lines in the style of an Ubuntu 20.04 kernel, where vfio-pci is built in. */
 static const char builtin[] = "kernel/arch/x86/crypto/aesni-intel.ko\n"
 			      "kernel/drivers/vfio/vfio.ko\n"
 			      "kernel/drivers/vfio/vfio_virqfd.ko\n"

@@ -34,7 +34,7 @@ static char *kmod_msg(const struct pt_modprobe_conf *c, const struct pt_modprobe
 	return pt_strbuf_steal(&sb);
 }
 
-/* /etc/modprobe.d/vfio.conf from the Proxmox passthrough guide (tests/../seed guide, §VFIO). */
+/* /etc/modprobe.d/vfio.conf as the "GPU Passthrough on Proxmox" guide writes it. */
 static const char guide_vfio[] =
 	"options vfio-pci ids=10de:1f08,10de:10f9,10de:1ada,10de:1adb disable_vga=1\n"
 	"softdep nvidia pre: vfio-pci\n"
@@ -135,7 +135,10 @@ static void test_proxmox_shipped(void **state)
 	pt_modprobe_set_done(NULL);
 }
 
-/* A vfio.conf as users break it (the PECU#21/#34 kind of breakage, FACTS §4.2). */
+/*
+ * A vfio.conf as users break it (the kind of breakage reported in
+ * Danilop95/Proxmox-Enhanced-Configuration-Utility#21 and #34; kmod libkmod/libkmod-config.c).
+ */
 static const char broken_vfio[] = "options vfio-pci ids=10de:1f08,10de:10f9,\n"
 				  "10de:1ada,10de:1adb disable_vga=1\n"
 				  "option vfio-pci disable_idle_d3=1\n"
@@ -452,7 +455,7 @@ static void test_precedence(void **state)
 
 static void test_two_ids(void **state)
 {
-	/* Two files, both setting ids=: the kernel keeps the last occurrence (FACTS §4.2). */
+	/* Two files, both setting ids=: the kernel keeps the last one (linux kernel/params.c). */
 	static const char a[] = "options vfio-pci ids=10de:1f08,10de:10f9 disable_vga=1\n";
 	static const char b[] = "# added by a script\n"
 				"options vfio_pci ids=1002:67df,1002:aaf0\n";

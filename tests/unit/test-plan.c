@@ -241,7 +241,7 @@ static const char guide_modules_load[] =
 	"# Written by passthru: the VFIO modules, loaded at boot.\n"
 	"vfio\nvfio_iommu_type1\nvfio_pci\nvfio_virqfd\n";
 
-/* GRUB host, IOMMU on by default, onboard audio on snd_hda_intel (FACTS §4.1). */
+/* GRUB host, IOMMU on by default, onboard audio on snd_hda_intel (a shared driver). */
 static void test_build_guide(void **state)
 {
 	struct loaded l;
@@ -304,7 +304,7 @@ static void test_build_applied(void **state)
 	unload(&l);
 }
 
-/* vfio-pci built in: ids= on the command line only, no module lists (FACTS §4.1). */
+/* vfio-pci built in: ids= on the command line only, no module lists. */
 static void test_build_builtin(void **state)
 {
 	struct loaded l;
@@ -450,7 +450,7 @@ static void test_build_grub_dropin_kept(void **state)
 	unload(&l);
 }
 
-/* Proxmox with systemd-boot: the first line of /etc/kernel/cmdline (FACTS §3). */
+/* Proxmox with systemd-boot: the first line of /etc/kernel/cmdline (zz-proxmox-boot). */
 static void test_build_sdboot(void **state)
 {
 	struct loaded l;
@@ -491,7 +491,7 @@ static void test_build_sdboot(void **state)
 	unload(&l);
 }
 
-/* An AMD host whose IOMMU is not active: never amd_iommu=on (FACTS §2). */
+/* An AMD host whose IOMMU is not active: never amd_iommu=on (not a valid value). */
 static void test_build_never_amd_iommu_on(void **state)
 {
 	struct loaded l;

@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * The ACS path explanation (FACTS §5.1, §5.2): walk from the device to its root port and
- * name each bridge or port that does not isolate what is below it. This only explains the
- * groups: kernel quirks are invisible in config space, so /sys/kernel/iommu_groups stays the
- * ground truth and group.* gives the verdict. With no IOMMU active there are no groups and
- * the kernel has not enabled ACS anywhere: the walk then says what the ports' capabilities
- * will give once it is on.
+ * The ACS path explanation (docs/facts.md, "IOMMU groups and ACS"): walk from the device to
+ * its root port and name each bridge or port that does not isolate what is below it. This
+ * only explains the groups: kernel quirks are invisible in config space, so
+ * /sys/kernel/iommu_groups stays the ground truth and group.* gives the verdict. With no IOMMU
+ * active there are no groups and the kernel has not enabled ACS anywhere: the walk then says what
+ * the ports' capabilities will give once it is on.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,6 +32,9 @@ struct walk {
 	enum pt_pci_acs_basis basis;
 };
 
+/* How the kernel forms groups from the ports' ACS, as read. */
+#define ACS_FACT "linux drivers/iommu/iommu.c pci_device_group; drivers/pci/pci.c pci_acs_enabled"
+/* The same once an IOMMU driver has asked the kernel to enable ACS. */
 #define FACT_WHEN_ENABLED                                               \
 	"linux drivers/pci/pci.c pci_acs_enabled, pci_std_enable_acs; " \
 	"drivers/iommu/intel/dmar.c detect_intel_iommu (pci_request_acs)"
@@ -281,9 +284,7 @@ static void report_missing(const struct walk *w)
 
 	f = pt_findings_add(c->out, PT_AREA_DEVICE, "acs.path-missing",
 			    shared == 1 ? PT_SEV_WARN : PT_SEV_INFO, c->d,
-			    predicted(w)
-				    ? FACT_WHEN_ENABLED
-				    : "FACTS §5.1, §5.2 / linux drivers/pci/pci.c pci_acs_enabled");
+			    predicted(w) ? FACT_WHEN_ENABLED : ACS_FACT);
 	if (predicted(w))
 		pt_strbuf_puts(&sb, why_predicted(w));
 	for (size_t k = 0; k < w->n; k++) {
@@ -310,8 +311,10 @@ static void report_missing(const struct walk *w)
 static void report_unknown(const struct walk *w)
 {
 	const struct pt_dev_ctx *c = w->c;
-	struct pt_finding *f = pt_findings_add(c->out, PT_AREA_DEVICE, "acs.path-unknown",
-					       PT_SEV_INFO, c->d, "FACTS §1.1 config, §5.2");
+	struct pt_finding *f =
+		pt_findings_add(c->out, PT_AREA_DEVICE, "acs.path-unknown", PT_SEV_INFO, c->d,
+				"linux drivers/pci/pci-sysfs.c pci_read_config; "
+				"drivers/pci/pci.c pci_acs_enabled");
 	struct pt_strbuf sb = {0}, fix = {0};
 	char bdf[PT_BDF_STRLEN];
 	unsigned causes = 0;
@@ -349,7 +352,7 @@ static void report_ok(const struct walk *w)
 	bool guess = predicted(w) && w->n;
 	struct pt_finding *f = pt_findings_add(c->out, PT_AREA_DEVICE, "acs.path-ok",
 					       guess ? PT_SEV_INFO : PT_SEV_PASS, c->d,
-					       guess ? FACT_WHEN_ENABLED : "FACTS §5.1, §5.2");
+					       guess ? FACT_WHEN_ENABLED : ACS_FACT);
 	struct pt_strbuf sb = {0};
 
 	for (size_t k = 0; k < w->n; k++)
@@ -371,8 +374,10 @@ static void report_ok(const struct walk *w)
 
 static void report_flat(const struct pt_dev_ctx *c)
 {
-	struct pt_finding *f = pt_findings_add(c->out, PT_AREA_DEVICE, "acs.path-unknown",
-					       PT_SEV_INFO, c->d, "FACTS §1.1, §5.2");
+	struct pt_finding *f =
+		pt_findings_add(c->out, PT_AREA_DEVICE, "acs.path-unknown", PT_SEV_INFO, c->d,
+				"linux ABI sysfs-bus-pci; "
+				"drivers/pci/pci.c pci_acs_enabled");
 	char path[PT_BDF_STRLEN + 32];
 
 	pt_finding_message(c->out, f,
@@ -410,7 +415,10 @@ int pt_check_dev_acs(const struct pt_dev_ctx *c)
 	w.hops = calloc(w.n ? w.n : 1, sizeof(*w.hops));
 	if (!w.hops)
 		return -ENOMEM;
-	/* pci_acs_path_enabled: every bridge from the device's bus up to the root (§5.1). */
+	/*
+	 * pci_acs_path_enabled: every bridge from the device's bus up to the root (linux
+	 * drivers/iommu/iommu.c pci_device_group).
+	 */
 	for (size_t k = 0; k < w.n; k++) {
 		struct hop *hp = &w.hops[k];
 

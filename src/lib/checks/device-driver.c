@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Binding, identical IDs and the NVIDIA Code 43 note (FACTS §4.1, §12). */
+/*
+ * Binding, identical IDs (docs/facts.md, "Binding a device to vfio-pci") and the NVIDIA
+ * Code 43 note (NVIDIA's GeForce GPU passthrough FAQ, driver R465).
+ */
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -60,19 +63,20 @@ int pt_check_dev_binding(const struct pt_dev_ctx *c)
 	describe_modules(d, &mods);
 	if (!(d->have & PT_PCI_HAVE_DRIVER)) {
 		f = pt_findings_add(c->out, PT_AREA_DEVICE, "bind.unknown", PT_SEV_INFO, d,
-				    "FACTS §1.1 driver");
+				    "linux drivers/base/dd.c driver_sysfs_add");
 		pt_finding_message(c->out, f,
 				   "current driver unknown (not in this root); at boot "
 				   "it would be claimed by: %s",
 				   mods.buf);
 	} else if (d->driver && streq(d->driver, "vfio-pci")) {
 		f = pt_findings_add(c->out, PT_AREA_DEVICE, "bind.vfio-pci", PT_SEV_PASS, d,
-				    "FACTS §4.1");
+				    "linux drivers/vfio/pci/vfio_pci.c");
 		pt_finding_message(c->out, f, "bound to vfio-pci; modules that match it: %s",
 				   mods.buf);
 	} else {
 		f = pt_findings_add(c->out, PT_AREA_DEVICE, "bind.host-driver", PT_SEV_INFO, d,
-				    "FACTS §4.1, §4.3");
+				    "linux drivers/vfio/pci/vfio_pci.c; kmod modprobe.d(5); "
+				    "initramfs-tools mkinitramfs");
 		pt_finding_message(c->out, f, "%s%s; at boot it would be claimed by: %s",
 				   d->driver ? "bound to " : "not bound to any driver",
 				   d->driver ? d->driver : "", mods.buf);
@@ -110,9 +114,8 @@ static bool subsystems_differ(const struct pt_pci_dev *a, const struct pt_pci_de
 static void report_twin(const struct pt_dev_ctx *c, size_t twin)
 {
 	const struct pt_pci_dev *t = &c->h->devs[twin];
-	struct pt_finding *f =
-		pt_findings_add(c->out, PT_AREA_DEVICE, "ids.shared", PT_SEV_WARN, c->d,
-				"FACTS §4.1 / linux drivers/vfio/pci/vfio_pci.c");
+	struct pt_finding *f = pt_findings_add(c->out, PT_AREA_DEVICE, "ids.shared", PT_SEV_WARN,
+					       c->d, "linux drivers/vfio/pci/vfio_pci.c");
 	char *path, value[8];
 
 	pt_finding_message(c->out, f,
@@ -161,7 +164,7 @@ int pt_check_dev_nvidia(const struct pt_dev_ctx *c)
 	    !pt_pci_is_display(c->d))
 		return 0;
 	f = pt_findings_add(c->out, PT_AREA_DEVICE, "nvidia.code43", PT_SEV_INFO, c->d,
-			    "FACTS §12 / NVIDIA GeForce GPU passthrough FAQ (R465)");
+			    "NVIDIA GeForce GPU passthrough FAQ (R465)");
 	pt_finding_message(c->out, f,
 			   "NVIDIA GPU: drivers since R465 (2021) support GeForce "
 			   "passthrough, so Code 43 no longer calls for hiding the "

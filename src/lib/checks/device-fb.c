@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * The boot framebuffer over a BAR (FACTS §4.4): firmware's framebuffer (sysfb's BOOTFB,
- * efifb, simplefb, vesafb) is a /proc/iomem range inside the GPU's memory BAR; while it is
- * claimed, vfio-pci cannot reserve that BAR ("BAR N: can't reserve").
+ * The boot framebuffer over a BAR (docs/facts.md, "Boot framebuffers"): firmware's framebuffer
+ * (sysfb's BOOTFB, efifb, simplefb, vesafb) is a /proc/iomem range inside the GPU's memory BAR;
+ * while it is claimed, vfio-pci cannot reserve that BAR ("BAR N: can't reserve").
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -21,8 +21,10 @@ static void fb_over(const struct pt_dev_ctx *c, size_t i, const struct pt_mem_ra
 		    const struct pt_mem_range *bar)
 {
 	const struct pt_pci_dev *d = &c->h->devs[i];
-	struct pt_finding *f = pt_findings_add(c->out, PT_AREA_DEVICE, "fb.bootfb-over-bar",
-					       PT_SEV_WARN, c->d, "FACTS §4.4, §1.2 /proc/iomem");
+	struct pt_finding *f =
+		pt_findings_add(c->out, PT_AREA_DEVICE, "fb.bootfb-over-bar", PT_SEV_WARN, c->d,
+				"linux drivers/firmware/sysfb.c; "
+				"drivers/firmware/sysfb_simplefb.c (BOOTFB)");
 	char line[160], *label = pt_pci_label(d);
 
 	pt_finding_message(c->out, f,
@@ -51,8 +53,9 @@ int pt_check_dev_fb(const struct pt_dev_ctx *c)
 
 	/* Only a display device has a framebuffer to worry about. */
 	if (h->iomem_hidden && pt_pci_is_display(c->d)) {
-		struct pt_finding *f = pt_findings_add(c->out, PT_AREA_DEVICE, "fb.unknown",
-						       PT_SEV_INFO, c->d, "FACTS §1.2 /proc/iomem");
+		struct pt_finding *f =
+			pt_findings_add(c->out, PT_AREA_DEVICE, "fb.unknown", PT_SEV_INFO, c->d,
+					"linux kernel/resource.c r_show");
 
 		pt_finding_message(c->out, f,
 				   "whether the boot framebuffer lies in its BARs is unknown: "

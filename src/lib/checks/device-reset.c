@@ -13,12 +13,12 @@ static void reset_from_sysfs(const struct pt_dev_ctx *c, const struct pt_reset_v
 
 	if (v->kind == PT_RESET_AVAILABLE) {
 		f = pt_findings_add(c->out, PT_AREA_DEVICE, "reset.available", PT_SEV_PASS, c->d,
-				    "FACTS §6 / linux ABI sysfs-bus-pci reset_method");
+				    "linux ABI sysfs-bus-pci reset_method");
 		pt_finding_message(c->out, f, "the kernel can reset it: %s (reset_method)",
 				   v->methods);
 	} else {
 		f = pt_findings_add(c->out, PT_AREA_DEVICE, "reset.none", PT_SEV_WARN, c->d,
-				    "FACTS §6 / linux ABI sysfs-bus-pci reset_method");
+				    "linux ABI sysfs-bus-pci reset_method");
 		pt_finding_message(c->out, f,
 				   "the kernel has no way to reset it "
 				   "(reset_method is empty)");
@@ -39,14 +39,14 @@ static void reset_predicted(const struct pt_dev_ctx *c, const struct pt_reset_ve
 
 	if (v->kind == PT_RESET_AVAILABLE) {
 		f = pt_findings_add(c->out, PT_AREA_DEVICE, "reset.available", PT_SEV_PASS, c->d,
-				    "FACTS §6 / linux drivers/pci/pci.c");
+				    "linux drivers/pci/pci.c");
 		pt_finding_message(c->out, f,
 				   "config space offers: %s (predicted; no "
 				   "reset_method in this root, quirks may still veto)",
 				   v->methods);
 	} else if (v->kind == PT_RESET_NONE) {
 		f = pt_findings_add(c->out, PT_AREA_DEVICE, "reset.none", PT_SEV_WARN, c->d,
-				    "FACTS §6 / linux drivers/pci/pci.c");
+				    "linux drivers/pci/pci.c");
 		pt_finding_message(c->out, f,
 				   "config space offers no reset: no FLR, no PM reset "
 				   "(NoSoftRst), and no bus reset (not alone on its bus)");
@@ -55,7 +55,8 @@ static void reset_predicted(const struct pt_dev_ctx *c, const struct pt_reset_ve
 				"reset them as one (hostpciN: without the .function)");
 	} else {
 		f = pt_findings_add(c->out, PT_AREA_DEVICE, "reset.unknown", PT_SEV_INFO, c->d,
-				    "FACTS §1.1 config, §6");
+				    "linux drivers/pci/pci-sysfs.c pci_read_config; "
+				    "drivers/pci/pci.c");
 		pt_finding_message(c->out, f,
 				   "how it can be reset is unknown: no reset_method and "
 				   "config space not readable (run as root)");
@@ -67,8 +68,9 @@ static void reset_predicted(const struct pt_dev_ctx *c, const struct pt_reset_ve
 
 static void reset_unknown(const struct pt_dev_ctx *c)
 {
-	struct pt_finding *f = pt_findings_add(c->out, PT_AREA_DEVICE, "reset.unknown", PT_SEV_INFO,
-					       c->d, "FACTS §1.1, §6");
+	struct pt_finding *f =
+		pt_findings_add(c->out, PT_AREA_DEVICE, "reset.unknown", PT_SEV_INFO, c->d,
+				"linux ABI sysfs-bus-pci reset_method; drivers/pci/pci.c");
 	char *path = pt_pci_attr_path(c->d, "reset_method");
 
 	pt_finding_message(c->out, f,
@@ -86,13 +88,13 @@ static void amd_reset_bug(const struct pt_dev_ctx *c, const struct pt_reset_verd
 	snprintf(id, sizeof(id), "0x%04x", c->d->device);
 	if (v->amd_bug_handled) {
 		f = pt_findings_add(c->out, PT_AREA_DEVICE, "reset.amd-bug-handled", PT_SEV_PASS,
-				    c->d, "FACTS §6 / gnif/vendor-reset");
+				    c->d, "gnif/vendor-reset");
 		pt_finding_message(c->out, f,
 				   "AMD GPU with the reset bug; reset_method starts "
 				   "with device_specific (vendor-reset)");
 	} else {
 		f = pt_findings_add(c->out, PT_AREA_DEVICE, "reset.amd-bug", PT_SEV_WARN, c->d,
-				    "FACTS §6 / gnif/vendor-reset src/device-db.h");
+				    "gnif/vendor-reset src/device-db.h");
 		pt_finding_message(c->out, f,
 				   "AMD GPU %04x:%04x has the AMD reset bug: after a VM "
 				   "stops it may not come back until the host reboots",

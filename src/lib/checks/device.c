@@ -9,6 +9,13 @@
 #include "derive/iommu.h"
 #include "util/strbuf.h"
 
+/* How the kernel forms a group, and what Proxmox does with the rest of it at VM start. */
+#define GROUP_FACT                                                                \
+	"linux drivers/iommu/iommu.c pci_device_group; pve-common SysFSTools.pm " \
+	"pci_dev_group_bind_to_vfio"
+/* Proxmox gives every member of the group to vfio-pci: the host loses what is in the set. */
+#define GROUP_BIND_FACT "pve-common SysFSTools.pm pci_dev_group_bind_to_vfio"
+
 int pt_for_each_subject(const struct pt_host *h, const struct pt_verdicts *vd,
 			const struct pt_check_opts *o, struct pt_findings *out,
 			int (*fn)(const struct pt_dev_ctx *c))
@@ -122,7 +129,8 @@ static int group_none(const struct pt_dev_ctx *c)
 	f = pt_findings_add(
 		c->out, PT_AREA_DEVICE, "group.none", PT_SEV_FAIL, c->d,
 		u.cause == PT_UNGROUPED_NO_IOMMU || u.cause == PT_UNGROUPED_OTHER
-			? "FACTS §1.1 iommu_group, §2"
+			? "linux ABI sysfs-kernel-iommu_groups; "
+			  "drivers/iommu/iommu.c iommu_group_add_device"
 			: "linux drivers/iommu/intel/iommu.c init_no_remapping_devices");
 	pt_finding_message(c->out, f, "not in an IOMMU group: %s", u.reason);
 	group_none_hint(c, f, &u);
@@ -137,8 +145,8 @@ static int group_none(const struct pt_dev_ctx *c)
 
 /*
  * Sorts the passthrough set: the subject's own slot travels with it, bridges and ports stay
- * with the host (Proxmox skips members with a pci_bus/ dir, FACTS §5.3), every other
- * endpoint counts against isolation.
+ * with the host (Proxmox skips members with a pci_bus/ dir: pve-common SysFSTools.pm
+ * pci_dev_group_bind_to_vfio), every other endpoint counts against isolation.
  */
 static size_t split_set(const struct pt_dev_ctx *c, const bool *in_set, bool *slot, bool *bridges,
 			bool *others)
@@ -178,8 +186,7 @@ static void group_verdict(const struct pt_dev_ctx *c, const bool *in_set, bool *
 
 	if (nothers) {
 		f = pt_findings_add(c->out, PT_AREA_DEVICE, "group.shared", PT_SEV_FAIL, c->d,
-				    "FACTS §5.1, §5.3 / pve-common SysFSTools.pm "
-				    "pci_dev_group_bind_to_vfio");
+				    GROUP_FACT);
 		pt_strbuf_printf(&sb, "IOMMU group %d also holds %zu other device%s: ",
 				 c->d->iommu_group, nothers, nothers == 1 ? "" : "s");
 		join_labels(c->h, others, &sb);
@@ -193,7 +200,7 @@ static void group_verdict(const struct pt_dev_ctx *c, const bool *in_set, bool *
 				pt_finding_device(c->out, f, i);
 	} else {
 		f = pt_findings_add(c->out, PT_AREA_DEVICE, "group.isolated", PT_SEV_PASS, c->d,
-				    "FACTS §5.1, §5.3");
+				    GROUP_FACT);
 		pt_strbuf_printf(&sb, "isolated: IOMMU group %d holds no other endpoint",
 				 c->d->iommu_group);
 	}
@@ -261,7 +268,7 @@ static struct guard_finding guard_finding(enum pt_guard_kind k)
 					      PT_SEV_WARN};
 	case PT_GUARD_BOOT_DISK:
 	case PT_GUARD_UPLINK:
-		return (struct guard_finding){"FACTS §5.3 guard list", PT_SEV_FAIL};
+		return (struct guard_finding){GROUP_BIND_FACT, PT_SEV_FAIL};
 	case PT_GUARD_CHIPSET:
 		return (struct guard_finding){
 			"linux drivers/mfd/lpc_ich.c; drivers/i2c/busses/i2c-i801.c i801_add_tco",
@@ -270,7 +277,7 @@ static struct guard_finding guard_finding(enum pt_guard_kind k)
 	case PT_GUARD_MAYBE_NETWORK:
 		break;
 	}
-	return (struct guard_finding){"FACTS §5.3 guard list", PT_SEV_WARN};
+	return (struct guard_finding){GROUP_BIND_FACT, PT_SEV_WARN};
 }
 
 static void report_guard(const struct pt_dev_ctx *c, const struct pt_guard *g)

@@ -49,7 +49,7 @@ struct pt_finding {
 	struct pt_bdf subject; /* the device judged, when has_subject */
 	char *message;	       /* one line, no trailing period */
 	char *hint;	       /* what to do; NULL when there is nothing to do */
-	const char *fact;      /* "FACTS §5.2 / linux drivers/pci/pci.c pci_acs_enabled" */
+	const char *fact;      /* its upstream source: "linux drivers/pci/pci.c pci_acs_enabled" */
 	struct pt_evidence *evidence;
 	size_t nevidence;
 	size_t *devices; /* other devices the finding names (indices into pt_host.devs) */

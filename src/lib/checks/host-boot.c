@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Host-wide checks, areas boot and modules (docs/checks.md): which boot path is in use and
- * whether its configured command line reached the running kernel (FACTS §3); the vfio
- * modules, vfio_virqfd, and modprobe.d lines kmod ignores (FACTS §4).
+ * whether its configured command line reached the running kernel (docs/facts.md, "Which
+ * loader boots the host"); the vfio modules, vfio_virqfd, and modprobe.d lines kmod ignores
+ * (docs/facts.md, "modprobe.d precedence", "Binding a device to vfio-pci").
  */
 #include <errno.h>
 #include <stdio.h>
@@ -61,7 +62,7 @@ static void grub_overrides(const struct pt_host *h, struct pt_findings *out)
 		if (!v->overridden_file || streq(v->file, PT_PLAN_GRUB_DROPIN))
 			continue;
 		f = pt_findings_add(out, PT_AREA_BOOT, "boot.grub-override", PT_SEV_INFO, NULL,
-				    "FACTS §3 GRUB ordering, §13 / Debian grub2 grub-mkconfig");
+				    "Debian grub2 grub-mkconfig");
 		pt_finding_message(out, f,
 				   "%s set in %s line %u is overridden by %s line %u: GRUB uses "
 				   "\"%s\"",
@@ -75,7 +76,7 @@ static void grub_overrides(const struct pt_host *h, struct pt_findings *out)
 	}
 }
 
-static const char *const boot_fact = "FACTS §3 / pve-docs system-booting.adoc; "
+static const char *const boot_fact = "pve-docs system-booting.adoc; "
 				     "proxmox-kernel-helper zz-proxmox-boot";
 /* Where BOOT_IMAGE= and the initrd= of proxmox-boot-tool's entries come from. */
 static const char *const cmdline_fact = "grub include/grub/lib/cmdline.h LINUX_IMAGE, "
@@ -376,7 +377,7 @@ int pt_check_vfio_modules(const struct pt_host *h, const struct pt_verdicts *vd,
 			  const struct pt_check_opts *o, struct pt_findings *out)
 {
 	static const char *const mods[] = {"vfio", "vfio_iommu_type1", "vfio_pci"};
-	const char *fact = "FACTS §4.1 vfio modules / pve-common SysFSTools.pm";
+	const char *fact = "pve-common SysFSTools.pm";
 	struct pt_strbuf have = {0}, missing = {0}, unknown = {0};
 	struct pt_finding *f;
 
@@ -442,7 +443,7 @@ static int release_has_no_virqfd(const char *rel)
 int pt_check_virqfd(const struct pt_host *h, const struct pt_verdicts *vd,
 		    const struct pt_check_opts *o, struct pt_findings *out)
 {
-	const char *fact = "FACTS §4.1 vfio modules, §13 / linux e2d55709398e";
+	const char *fact = "linux e2d55709398e";
 	int gone = h->virqfd_indexed == PT_NO	 ? 1
 		   : h->virqfd_indexed == PT_YES ? 0
 						 : release_has_no_virqfd(h->kernel_release);
@@ -528,8 +529,7 @@ int pt_check_modprobe_lines(const struct pt_host *h, const struct pt_verdicts *v
 				continue;
 			}
 			f = pt_findings_add(out, PT_AREA_MODULES, "modules.modprobe-bad-line",
-					    PT_SEV_WARN, NULL,
-					    "FACTS §4.2 / kmod libkmod/libkmod-config.c");
+					    PT_SEV_WARN, NULL, "kmod libkmod/libkmod-config.c");
 			pt_finding_message(out, f, "kmod ignores a line: %s", msg.buf);
 			pt_finding_hint(out, f,
 					"fix or remove the line (modprobe -c shows what kmod "
@@ -546,8 +546,8 @@ int pt_check_modprobe_lines(const struct pt_host *h, const struct pt_verdicts *v
 
 /*
  * A blacklisted module that a host device still needs: the guide's `blacklist snd_hda_intel`
- * also silences the onboard audio, which the same module drives (FACTS §4.1 "Shared drivers
- * - never blacklist", §13). A device already on vfio-pci needs nothing from it.
+ * also silences the onboard audio, which the same module drives (docs/facts.md, "Binding a
+ * device to vfio-pci"; kmod modprobe.d(5)). A device already on vfio-pci needs nothing from it.
  */
 int pt_check_blacklist_shared(const struct pt_host *h, const struct pt_verdicts *vd,
 			      const struct pt_check_opts *o, struct pt_findings *out)
@@ -565,9 +565,8 @@ int pt_check_blacklist_shared(const struct pt_host *h, const struct pt_verdicts 
 
 			if (!pt_modprobe_set_blacklisted(&h->modprobe, d->modules[m].name, &ref))
 				continue;
-			f = pt_findings_add(
-				out, PT_AREA_MODULES, "modules.blacklist-host-device", PT_SEV_WARN,
-				d, "FACTS §4.1 (shared drivers), §13 / kmod modprobe.d(5)");
+			f = pt_findings_add(out, PT_AREA_MODULES, "modules.blacklist-host-device",
+					    PT_SEV_WARN, d, "kmod modprobe.d(5)");
 			pt_finding_message(
 				out, f,
 				"%s is blacklisted, yet %s (%s) would be driven by it: the "

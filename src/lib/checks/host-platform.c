@@ -2,7 +2,8 @@
 /*
  * Host-wide checks, areas platform and cmdline (docs/checks.md): CPU virtualization, /dev/kvm,
  * the firmware IOMMU table, an active IOMMU, interrupt remapping, and the kernel command line
- * judged for the running kernel (FACTS §2, §4.4, §13).
+ * judged for the running kernel (docs/facts.md, "An active IOMMU and interrupt remapping",
+ * "IOMMU kernel parameters", "Boot framebuffers").
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,7 +31,7 @@ static bool is_amd(const struct pt_host *h)
 int pt_check_cpu_virt(const struct pt_host *h, const struct pt_verdicts *vd,
 		      const struct pt_check_opts *o, struct pt_findings *out)
 {
-	const char *fact = "FACTS §10 / linux arch/x86/kernel/cpu/proc.c";
+	const char *fact = "linux arch/x86/kernel/cpu/proc.c";
 	struct pt_finding *f;
 	const char *flag = NULL;
 
@@ -98,7 +99,8 @@ static const char *table_value(enum pt_tristate t)
 int pt_check_iommu_firmware(const struct pt_host *h, const struct pt_verdicts *vd,
 			    const struct pt_check_opts *o, struct pt_findings *out)
 {
-	const char *fact = "FACTS §1.2, §2";
+	const char *fact = "linux drivers/iommu/intel/dmar.c dmar_table_detect; "
+			   "drivers/iommu/amd/init.c detect_ivrs";
 	struct pt_finding *f;
 
 	(void)o;
@@ -138,7 +140,7 @@ int pt_check_iommu_firmware(const struct pt_host *h, const struct pt_verdicts *v
 int pt_check_iommu_active(const struct pt_host *h, const struct pt_verdicts *vd,
 			  const struct pt_check_opts *o, struct pt_findings *out)
 {
-	const char *fact = "FACTS §2 Detecting an active IOMMU / pve-common SysFSTools.pm";
+	const char *fact = "pve-common SysFSTools.pm check_iommu_support";
 	const struct pt_iommu_verdict *v = &vd->iommu;
 	struct pt_finding *f;
 	char *units, groups[32];
@@ -205,8 +207,8 @@ static int ecap_ir(const struct pt_host *h)
 int pt_check_irq_remap(const struct pt_host *h, const struct pt_verdicts *vd,
 		       const struct pt_check_opts *o, struct pt_findings *out)
 {
-	const char *fact = "FACTS §1.2 /proc/interrupts, §2 Interrupt remapping / linux "
-			   "drivers/vfio/vfio_iommu_type1.c";
+	const char *fact = "linux drivers/vfio/vfio_iommu_type1.c; "
+			   "arch/x86/kernel/apic/io_apic.c ioapic_ir_chip";
 	const struct pt_iommu_verdict *v = &vd->iommu;
 	struct pt_finding *f;
 	int ir = -1, hw = ecap_ir(h);
@@ -441,7 +443,7 @@ static void intel_iommu_default_on(const struct pt_host *h, const struct pt_verd
 static void intel_iommu(const struct pt_host *h, const struct pt_verdicts *vd,
 			struct pt_findings *out)
 {
-	const char *fact = "FACTS §2 intel_iommu=on, §13 / linux drivers/iommu/intel/iommu.c";
+	const char *fact = "linux drivers/iommu/intel/iommu.c";
 	const struct pt_iommu_verdict *v = &vd->iommu;
 	const struct pt_cmdline_param *on = find_item(h, "intel_iommu", "on");
 	const char *sym = vd->intel_default_sym;
@@ -505,7 +507,7 @@ int pt_check_cmdline_iommu(const struct pt_host *h, const struct pt_verdicts *vd
 	(void)o;
 	if (!h->cmdline_known) {
 		f = pt_findings_add(out, PT_AREA_CMDLINE, "cmdline.unknown", PT_SEV_INFO, NULL,
-				    "FACTS §1.2 /proc/cmdline");
+				    "linux Documentation/admin-guide/kernel-parameters.rst");
 		pt_finding_message(out, f, "the kernel command line is not in this root");
 		pt_finding_evidence(out, f, CMDLINE, NULL);
 		return 0;
@@ -517,8 +519,7 @@ int pt_check_cmdline_iommu(const struct pt_host *h, const struct pt_verdicts *vd
 		    (i == 1 && h->acpi_ivrs == PT_NO && h->acpi_dmar == PT_YES))
 			continue;
 		f = pt_findings_add(out, PT_AREA_CMDLINE, "cmdline.iommu-off", PT_SEV_FAIL, NULL,
-				    "FACTS §2 / linux Documentation/admin-guide/"
-				    "kernel-parameters.txt");
+				    "linux Documentation/admin-guide/kernel-parameters.txt");
 		pt_finding_message(out, f, "%s on the kernel command line turns the IOMMU off",
 				   p->raw);
 		pt_finding_hint(out, f,
@@ -532,8 +533,7 @@ int pt_check_cmdline_iommu(const struct pt_host *h, const struct pt_verdicts *vd
 		if (!value_lists(p, "on"))
 			continue;
 		f = pt_findings_add(out, PT_AREA_CMDLINE, "cmdline.amd-iommu-on", PT_SEV_WARN, NULL,
-				    "FACTS §2 amd_iommu=on, §13 / linux Documentation/"
-				    "admin-guide/kernel-parameters.txt");
+				    "linux Documentation/admin-guide/kernel-parameters.txt");
 		pt_finding_message(out, f,
 				   "%s: \"on\" is not a valid amd_iommu value, the kernel logs "
 				   "\"AMD-Vi: Unknown option - 'on'\" and ignores it",
@@ -550,7 +550,7 @@ int pt_check_cmdline_iommu(const struct pt_host *h, const struct pt_verdicts *vd
 	    ((p = pt_cmdline_find_last(&h->cmdline, "iommu.passthrough")) && p->value &&
 	     (!strcmp(p->value, "1") || !strcmp(p->value, "y")))) {
 		f = pt_findings_add(out, PT_AREA_CMDLINE, "cmdline.iommu-pt", PT_SEV_INFO, NULL,
-				    "FACTS §2 iommu=pt, §13");
+				    "linux Documentation/admin-guide/kernel-parameters.txt");
 		pt_finding_message(out, f,
 				   "%s gives the host's own devices an untranslated (identity) "
 				   "domain; devices passed to VMs are translated as before",
@@ -578,7 +578,7 @@ int pt_check_cmdline_misc(const struct pt_host *h, const struct pt_verdicts *vd,
 		const char *rel = h->kernel_release;
 
 		f = pt_findings_add(out, PT_AREA_CMDLINE, "cmdline.acs-override", PT_SEV_WARN, NULL,
-				    "FACTS §2 pcie_acs_override, §13 / pve-kernel patch 0004");
+				    "pve-kernel patch 0004");
 		if (rel && strstr(rel, "-pve")) {
 			pt_finding_message(
 				out, f,
@@ -619,8 +619,7 @@ int pt_check_cmdline_misc(const struct pt_host *h, const struct pt_verdicts *vd,
 		    pt_kconfig_tristate(&h->kconfig, "SYSFB_SIMPLEFB") != PT_KCONFIG_Y)
 			continue;
 		f = pt_findings_add(out, PT_AREA_CMDLINE, "cmdline.efifb-off-ineffective",
-				    PT_SEV_INFO, NULL,
-				    "FACTS §4.4, §13 / linux drivers/firmware/sysfb.c");
+				    PT_SEV_INFO, NULL, "linux drivers/firmware/sysfb.c");
 		pt_finding_message(out, f,
 				   "%s does nothing on this kernel: it is built with "
 				   "CONFIG_SYSFB_SIMPLEFB=y, so simpledrm/simplefb, not efifb or "
@@ -655,7 +654,7 @@ static bool same_value(const char *a, const char *b)
 int pt_check_cmdline_repeats(const struct pt_host *h, const struct pt_verdicts *vd,
 			     const struct pt_check_opts *o, struct pt_findings *out)
 {
-	const char *fact = "FACTS §2 / linux kernel/params.c, lib/cmdline.c";
+	const char *fact = "linux kernel/params.c, lib/cmdline.c";
 
 	(void)o;
 	if (!h->cmdline_known)

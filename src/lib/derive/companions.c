@@ -14,10 +14,16 @@ size_t pt_companions(const struct pt_host *h, size_t dev, struct pt_companion *o
 
 		if (i == dev)
 			continue;
-		/* All functions of a slot go together: VFIO resets them as one (FACTS §6). */
+		/*
+		 * All functions of a slot go together: VFIO resets them as one (docs/facts.md,
+		 * "Resetting a device").
+		 */
 		if (pt_bdf_same_slot(&d->bdf, &g->bdf))
 			out[n++] = (struct pt_companion){i, PT_COMPANION_SAME_SLOT};
-		/* Proxmox binds every group member without a pci_bus/ dir to vfio-pci (§5.3). */
+		/*
+		 * Proxmox binds every group member without a pci_bus/ dir to vfio-pci (pve-common
+		 * SysFSTools.pm pci_dev_group_bind_to_vfio).
+		 */
 		else if (same_group)
 			out[n++] = (struct pt_companion){i, d->is_bridge ? PT_COMPANION_GROUP_BRIDGE
 									 : PT_COMPANION_SAME_GROUP};

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * FACTS §2 "Detecting an active IOMMU": /sys/class/iommu entries mean an IOMMU driver is
- * active; groups under /sys/kernel/iommu_groups mean devices are translated; a DMAR or IVRS
- * ACPI table with neither means the kernel did not enable what the firmware offers.
+ * docs/facts.md, "An active IOMMU and interrupt remapping": /sys/class/iommu entries mean an IOMMU
+ * driver is active; groups under /sys/kernel/iommu_groups mean devices are translated; a DMAR or
+ * IVRS ACPI table with neither means the kernel did not enable what the firmware offers.
  */
 #include <stdlib.h>
 #include <string.h>

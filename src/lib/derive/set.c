@@ -20,7 +20,10 @@ int pt_passthrough_set(const struct pt_host *h, size_t idx, bool *in_set)
 {
 	for (size_t i = 0; i < h->ndevs; i++)
 		in_set[i] = false;
-	/* All functions of a slot go together: VFIO resets them as one (FACTS §6). */
+	/*
+	 * All functions of a slot go together: VFIO resets them as one (docs/facts.md, "Resetting a
+	 * device").
+	 */
 	for (size_t i = 0; i < h->ndevs; i++)
 		if (pt_bdf_same_slot(&h->devs[i].bdf, &h->devs[idx].bdf)) {
 			in_set[i] = true;
@@ -34,7 +37,10 @@ int pt_vfio_set(const struct pt_host *h, size_t idx, bool *in_set, size_t *devs,
 	*ndevs = 0;
 	pt_passthrough_set(h, idx, in_set);
 	for (size_t i = 0; i < h->ndevs; i++) {
-		/* Bridges and ports stay with the host; vfio-pci refuses them (FACTS §4.1). */
+		/*
+		 * Bridges and ports stay with the host; vfio-pci refuses them (linux
+		 * drivers/vfio/pci/vfio_pci_core.c vfio_pci_core_register_device).
+		 */
 		if (in_set[i] && h->devs[i].is_bridge)
 			in_set[i] = false;
 		if (in_set[i])

@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Boot facts (FACTS §3): firmware type, the loader, Proxmox ESPs, /etc/kernel/cmdline. */
+/*
+ * Boot facts (docs/facts.md, "Which loader boots the host"): firmware type, the loader, Proxmox
+ * ESPs, /etc/kernel/cmdline.
+ */
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -168,7 +171,7 @@ static int grub_var(const struct pt_shellvars_doc *docs, size_t n,
 }
 
 /*
- * GRUB's kernel command line (FACTS §3): grub-mkconfig sources /etc/default/grub, then
+ * GRUB's kernel command line (Debian grub2 grub-mkconfig): it sources /etc/default/grub, then
  * /etc/default/grub.d/\*.cfg in glob order; the last assignment wins.
  */
 static int read_grub(struct pt_root *r, struct pt_host *h)

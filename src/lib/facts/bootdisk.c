@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * The disks the host boots and runs from (FACTS §5.3 guard list): the mounts of "/", "/boot"
- * and "/boot/efi" in /proc/mounts, followed through device-mapper (LVM, LUKS) and md RAID
- * (/sys/class/block/<dev>/slaves) to the block devices below, each resolved to the PCI
- * controller it hangs off: the last PCI address in its /sys/devices path.
+ * The disks the host boots and runs from (docs/facts.md, "What Proxmox does with a shared
+ * group"): the mounts of "/", "/boot" and "/boot/efi" in /proc/mounts, followed through
+ * device-mapper (LVM, LUKS) and md RAID (/sys/class/block/<dev>/slaves) to the block devices
+ * below, each resolved to the PCI controller it hangs off: the last PCI address in its
+ * /sys/devices path.
  */
 #include <limits.h>
 #include <stdarg.h>

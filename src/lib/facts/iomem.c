@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * /proc/iomem (FACTS §1.2, §4.4): the boot framebuffer's range (BOOTFB, efifb, simplefb...)
- * and each PCI device's memory ranges (lines named with its address). Read without root,
- * every address shows as 0: then nothing is known, which is not "no overlap".
+ * /proc/iomem (docs/facts.md, "Boot framebuffers"): the boot framebuffer's range (BOOTFB, efifb,
+ * simplefb...) and each PCI device's memory ranges (lines named with its address). Read without
+ * root, every address shows as 0: then nothing is known, which is not "no overlap".
  */
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* IOMMU groups, units and firmware tables (FACTS §1.2, §2 "Detecting an active IOMMU"). */
+/*
+ * IOMMU groups, units and firmware tables (docs/facts.md, "An active IOMMU and interrupt
+ * remapping").
+ */
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -104,7 +107,10 @@ static int cmp_group(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* /proc/interrupts chip names: "IR-" means interrupt remapping is on (FACTS §1.2, §2). */
+/*
+ * /proc/interrupts chip names: "IR-" means interrupt remapping is on (linux
+ * arch/x86/kernel/apic/io_apic.c ioapic_ir_chip).
+ */
 static int read_interrupts(struct pt_root *r, struct pt_host *h)
 {
 	char *buf = NULL;

@@ -91,7 +91,10 @@ int pt_facts_cmdline(struct pt_root *r, struct pt_host *h)
 	return e == -ENOMEM ? e : 0;
 }
 
-/* The kernel's build configuration decides defaults such as the Intel IOMMU's (FACTS §2). */
+/*
+ * The kernel's build configuration decides defaults such as the Intel IOMMU's (docs/facts.md,
+ * "IOMMU kernel parameters").
+ */
 int pt_facts_kconfig(struct pt_root *r, struct pt_host *h)
 {
 	char path[PATH_MAX], *buf = NULL, why[64];

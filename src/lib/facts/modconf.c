@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Module configuration: modprobe.d merged as kmod does it (FACTS §4.2), the module lists
- * read at boot (/etc/modules, modules-load.d, /etc/initramfs-tools/modules: FACTS §4.3),
+ * Module configuration: modprobe.d merged as kmod does it (docs/facts.md, "modprobe.d
+ * precedence"), the module lists read at boot (/etc/modules, modules-load.d,
+ * /etc/initramfs-tools/modules: docs/facts.md, "The initramfs and the order modules load in"),
  * and modules.builtin for the root's kernel.
  */
 #include <limits.h>
@@ -51,7 +52,10 @@ static int list_dir(struct pt_root *r, const char *dir, struct listing *l)
 
 static int read_modprobe(struct pt_root *r, struct pt_host *h)
 {
-	/* Debian 12's kmod 30 reads the four directories it was built with (FACTS §4.2). */
+	/*
+	 * Debian 12's kmod 30 reads the four directories it was built with (kmod 30
+	 * libkmod/libkmod.c default_config_paths).
+	 */
 	const char *const *paths = pt_modprobe_dirs_kmod30;
 	struct listing lists[8] = {0};
 	struct pt_modprobe_dir dirs[8] = {0};

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Which kernel modules would claim each device: its modalias looked up in the module index
- * of the root's kernel with libkmod, as `lspci -k` and udev's modprobe do (FACTS §1.1,
- * modalias). libkmod opens paths itself, so the index files are exported from the root into
- * a private temporary directory first; it never sees the host's /etc/modprobe.d or /sys.
+ * of the root's kernel with libkmod, as `lspci -k` and udev's modprobe do (the modalias
+ * format: linux drivers/pci/pci-sysfs.c). libkmod opens paths itself, so the index files are
+ * exported from the root into a private temporary directory first; it never sees the host's
+ * /etc/modprobe.d or /sys.
  */
 #include <libkmod.h>
 #include <limits.h>

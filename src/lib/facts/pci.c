@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* PCI functions from /sys/bus/pci/devices (FACTS §1.1). Each attribute is read once. */
+/*
+ * PCI functions from /sys/bus/pci/devices (linux ABI sysfs-bus-pci, drivers/pci/pci-sysfs.c).
+ * Each attribute is read once; any may be missing.
+ */
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,7 +17,10 @@
 #define PCI_DEVICES pt_src_path(PT_SRC_PCI_DEVICES)
 #define PCI_DRIVERS pt_src_path(PT_SRC_PCI_DRIVERS)
 
-/* Full config space of a PCIe function; unprivileged readers get 64 bytes (FACTS §1.1). */
+/*
+ * Full config space of a PCIe function; unprivileged readers get 64 bytes (linux
+ * drivers/pci/pci-sysfs.c pci_read_config).
+ */
 #define CONFIG_MAX pt_src_max(PT_SRC_PCI_DEVICES)
 
 struct attr_path {
@@ -321,9 +327,9 @@ static void read_misc(struct dev_ctx *c)
 		free(s);
 	}
 	/*
-	 * Bridges and ports carry a pci_bus/ directory (Proxmox skips such group members,
-	 * FACTS §5.3); snapshots that lack it still have the class: PCI-to-PCI bridge 0604,
-	 * semi-transparent 0609.
+	 * Bridges and ports carry a pci_bus/ directory (Proxmox skips such group members:
+	 * pve-common SysFSTools.pm pci_dev_group_bind_to_vfio); snapshots that lack it still have
+	 * the class: PCI-to-PCI bridge 0604, semi-transparent 0609.
 	 */
 	d->is_bridge =
 		(present(c, "pci_bus") &&

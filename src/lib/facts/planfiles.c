@@ -124,7 +124,7 @@ static int kernel_cmdline(struct pt_host *h)
 	h->plan_kernel_cmdline_err = 0;
 	if (!k || !k->data)
 		return 0;
-	/* proxmox-boot-tool reads the first line only (FACTS §3). */
+	/* proxmox-boot-tool reads the first line only (proxmox-kernel-helper zz-proxmox-boot). */
 	return tokenise(k->data, pt_cmdline_first_line(k->data, k->len), &h->plan_kernel_cmdline,
 			&h->plan_kernel_cmdline_err);
 }

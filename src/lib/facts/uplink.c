@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * The NICs that carry the default route (FACTS §5.3 guard list): the IPv4 default route of
- * lowest metric in /proc/net/route, its interface in /sys/class/net, and below a bridge
- * (brif/, Proxmox 's vmbr0), a bond (bonding/slaves) or a VLAN (lower_*) the ports under
- * it; each port resolved to the PCI device it hangs off: the last PCI address in its
- * /sys/devices path (a USB NIC resolves to its USB controller).
+ * The NICs that carry the default route (docs/facts.md, "What Proxmox does with a shared
+ * group"): the IPv4 default route of lowest metric in /proc/net/route, its interface in
+ * /sys/class/net, and below a bridge (brif/, Proxmox 's vmbr0), a bond (bonding/slaves) or a
+ * VLAN (lower_*) the ports under it; each port resolved to the PCI device it hangs off: the last
+ * PCI address in its /sys/devices path (a USB NIC resolves to its USB controller).
  */
 #include <limits.h>
 #include <stdio.h>

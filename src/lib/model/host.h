@@ -28,7 +28,7 @@ enum pt_tristate {
 	PT_YES = 1,
 };
 
-/* Which optional PCI attributes were read successfully (FACTS §1.1: all are optional). */
+/* Which optional PCI attributes were read successfully (any may be missing, on old kernels too). */
 enum {
 	PT_PCI_HAVE_VENDOR = 1u << 0,
 	PT_PCI_HAVE_DEVICE = 1u << 1,
@@ -65,8 +65,9 @@ struct pt_mem_range {
 };
 
 /*
- * One disk the host boots or runs from (FACTS §5.3 guard list): a mount of "/", "/boot" or
- * "/boot/efi", followed through device-mapper/md to each block device under it.
+ * One disk the host boots or runs from (a guard: docs/facts.md, "What Proxmox does with a
+ * shared group"): a mount of "/", "/boot" or "/boot/efi", followed through device-mapper/md to
+ * each block device under it.
  */
 struct pt_boot_disk {
 	char *mount;	/* "/", "/boot", "/boot/efi" */
@@ -162,7 +163,7 @@ struct pt_iommu_group {
 	int vfio_errno; /* PT_VFIO_ERROR: the errno of the open or the ioctl */
 };
 
-/* How the host boots (FACTS §3). */
+/* How the host boots (docs/facts.md, "Which loader boots the host"). */
 struct pt_boot {
 	enum pt_tristate efi;	       /* /sys/firmware/efi exists */
 	enum pt_tristate secure_boot;  /* EFI variable SecureBoot-8be4df61-... */
@@ -175,7 +176,7 @@ struct pt_boot {
 	struct pt_cmdline kernel_cmdline;
 };
 
-/* One GRUB variable after grub-mkconfig's sourcing of /etc/default/grub and grub.d (FACTS §3). */
+/* One GRUB variable after grub-mkconfig's sourcing of /etc/default/grub and grub.d. */
 struct pt_grub_var {
 	bool assigned; /* some file assigns it (with effect) */
 	char *value;   /* its value; NULL when unknown (flags say why) or never assigned */
@@ -190,7 +191,7 @@ struct pt_grub_var {
 	struct pt_cmdline parsed;
 };
 
-/* GRUB's configuration files as grub-mkconfig reads them (FACTS §3). */
+/* GRUB's configuration files as grub-mkconfig reads them (Debian grub2 grub-mkconfig). */
 struct pt_grub {
 	bool known;	       /* /etc/default/grub was read */
 	struct pt_strv files;  /* the files evaluated, in order: /etc/default/grub, grub.d/ *.cfg */
@@ -221,7 +222,7 @@ struct pt_raw_file {
 	int err; /* 0, -ENOENT (absent), or why it could not be read */
 };
 
-/* The files `passthru plan` writes or edits (FACTS §3, §4.2, §4.3). */
+/* The files `passthru plan` writes or edits. */
 #define PT_PLAN_GRUB_DROPIN	  "/etc/default/grub.d/zz-passthru.cfg"
 #define PT_PLAN_KERNEL_CMDLINE	  "/etc/kernel/cmdline"
 #define PT_PLAN_MODPROBE	  "/etc/modprobe.d/passthru-vfio.conf"
@@ -258,8 +259,8 @@ struct pt_host {
 	struct pt_iommu_group *groups; /* sorted by id */
 	size_t ngroups;
 	struct pt_strv iommu_units;	       /* /sys/class/iommu entries: dmar0, ivhd0, ... */
-	enum pt_tristate acpi_dmar, acpi_ivrs; /* firmware tables (FACTS §1.2) */
-	/* /proc/interrupts: chip names say whether interrupt remapping is on (FACTS §1.2, §2). */
+	enum pt_tristate acpi_dmar, acpi_ivrs; /* ACPI DMAR / IVRS tables */
+	/* /proc/interrupts: chip names say whether interrupt remapping is on. */
 	bool interrupts_known;
 	struct pt_interrupts interrupts;
 	/* The first Intel unit's extended capabilities (bit 3: IR supported), NULL when unknown. */
@@ -277,7 +278,7 @@ struct pt_host {
 	bool cpu_known; /* /proc/cpuinfo */
 	struct pt_cpuinfo cpu;
 
-	/* modprobe.d as kmod 30 (Debian 12) merges it, with file:line provenance (FACTS §4.2). */
+	/* modprobe.d as kmod 30 (Debian 12) merges it, with file:line provenance. */
 	struct pt_modprobe_files modprobe_files; /* which files, in kmod's order */
 	struct pt_modprobe_set modprobe;	 /* their commands */
 	/* Modules loaded at boot: /etc/modules, modules-load.d files, initramfs-tools. */
@@ -340,7 +341,7 @@ const struct pt_raw_file *pt_host_raw_file(const struct pt_host *h, const char *
 const struct pt_modlist_file *pt_host_module_list(const struct pt_host *h, const char *path);
 const struct pt_iommu_group *pt_host_find_group(const struct pt_host *h, int id);
 
-/* Class helpers (FACTS §1.1: 0x03xx display, 0x0604 PCI bridge). */
+/* Class helpers (linux include/linux/pci_ids.h: 0x03xx display, 0x0604 PCI bridge). */
 bool pt_pci_is_display(const struct pt_pci_dev *d);
 /*
  * Whether d sits on a root bus: no bridge above it, and its bus is the one its

@@ -61,7 +61,7 @@ void pt_cmdline_done(struct pt_cmdline *cl);
 
 /*
  * Length of the first line of buf: proxmox-boot-tool reads only the first line of
- * /etc/kernel/cmdline (FACTS §3; proxmox-kernel-helper src/proxmox-boot/zz-proxmox-boot).
+ * /etc/kernel/cmdline (proxmox-kernel-helper src/proxmox-boot/zz-proxmox-boot).
  */
 size_t pt_cmdline_first_line(const char *buf, size_t len);
 

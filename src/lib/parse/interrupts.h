@@ -4,7 +4,7 @@
  * then one line per interrupt: "NNN:" and one count per CPU, then the irq chip's name, the
  * hardware IRQ and its type, and the actions. With interrupt remapping on x86 the chip names
  * carry an "IR-" prefix ("IR-IO-APIC", "IR-PCI-MSI-0000:00:02.0"): a naming convention of
- * linux arch/x86/kernel/apic/io_apic.c (ioapic_ir_chip) and msi.c, not ABI (FACTS §1.2).
+ * linux arch/x86/kernel/apic/io_apic.c (ioapic_ir_chip) and msi.c, not ABI.
  *
  * Only numbered lines are looked at (NMI, LOC, ERR ... have no chip). The chip is the first
  * word after the counts; a line with fewer counts than CPUs (or none) is skipped.

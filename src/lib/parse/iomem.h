@@ -2,7 +2,7 @@
 /*
  * /proc/iomem: one resource per line, "start-end : name", hex addresses, two spaces of
  * indentation per nesting level (linux kernel/resource.c r_show). Read as non-root every
- * address shows as 0 (FACTS §1.2 /proc/iomem).
+ * address shows as 0 (linux commit 51d7b120418e).
  */
 #pragma once
 

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Kernel build configuration, /boot/config-<release> (FACTS §1.2, §2): which IOMMU defaults and
- * VFIO options the running kernel was built with.
+ * Kernel build configuration, /boot/config-<release> (docs/facts.md, "IOMMU kernel parameters"):
+ * which IOMMU defaults and VFIO options the running kernel was built with.
  *
  * Grammar (linux scripts/kconfig/confdata.c conf_read_simple() and conf_write_symbol()):
  *   CONFIG_NAME=y | m | n | "string" | decimal | 0xhex     one per line

@@ -18,11 +18,12 @@ enum pt_modlist_dialect {
 	 * systemd-modules-load, modules-load.d(5): the whole line, stripped of white space, is
 	 * one module name; lines starting with '#' or ';' are comments; '\r' and NUL end a line
 	 * like '\n' (entries keep the number of the '\n'-counted line). This is also how Debian 12
-	 * reads /etc/modules: systemd ships /etc/modules-load.d/modules.conf -> ../modules (FACTS
-	 * §4.3). So "vfio-pci ids=..." in /etc/modules is looked up as a module literally named
-	 * "vfio-pci ids=..." and fails ("Failed to find module"), although the template kmod's
-	 * postinst writes into /etc/modules says "Parameters can be specified after the module
-	 * name" (true only for the sysvinit script /etc/init.d/kmod).
+	 * reads /etc/modules: systemd ships /etc/modules-load.d/modules.conf -> ../modules
+	 * (docs/facts.md, "The initramfs and the order modules load in"). So "vfio-pci ids=..." in
+	 * /etc/modules is looked up as a module literally named "vfio-pci ids=..." and fails
+	 * ("Failed to find module"), although the template kmod's postinst writes into /etc/modules
+	 * says "Parameters can be specified after the module name" (true only for the sysvinit
+	 * script /etc/init.d/kmod).
 	 */
 	PT_MODLIST_SYSTEMD,
 	/*
@@ -103,7 +104,7 @@ struct pt_modbuiltin {
 /*
  * Parses /lib/modules/<release>/modules.builtin: one path per line; the module name is the
  * basename up to its first '.', with '-' -> '_' (as depmod derives it: "vfio-pci.ko" is
- * vfio_pci, FACTS §4.1). Returns 0, -EINVAL or -ENOMEM.
+ * vfio_pci: linux Documentation/kbuild/kbuild.rst). Returns 0, -EINVAL or -ENOMEM.
  */
 int pt_modbuiltin_parse(const char *buf, size_t len, struct pt_modbuiltin *ret);
 /* Binary search; module in any spelling ("vfio-pci", "vfio_pci"). */

@@ -152,7 +152,7 @@ int pt_modprobe_kmod_message(const struct pt_modprobe_conf *conf,
 /* ---- Which files kmod reads ---- */
 
 /*
- * Configuration directories in priority order. kmod HEAD (>= 31, FACTS §4.2) reads five;
+ * Configuration directories in priority order. kmod HEAD (>= 31, kmod modprobe.d(5)) reads five;
  * Debian 12's kmod 30 was built without /usr/lib/modprobe.d (its libkmod holds only the other
  * four). On Debian 12 /lib is a symlink to /usr/lib (merged /usr), so reading /usr/lib/modprobe.d
  * as well only lists the same directory twice; see struct pt_modprobe_dir.identity.
@@ -221,12 +221,12 @@ const char *pt_modprobe_skip_to_string(enum pt_modprobe_skip why);
 
 /*
  * The parsed files in the order kmod processes them. To model kmod's last step (it appends
- * "<mod>.<param>=<value>" and "modprobe.blacklist=" from /proc/cmdline after all files, FACTS
- * §4.2), add a final conf parsed from synthetic "options <mod> <param>=<value>" and
- * "blacklist <mod>" lines labelled "/proc/cmdline". Careful: kmod 30 does not normalise the
- * names in modprobe.blacklist= and compares blacklists by exact name, so
- * "modprobe.blacklist=nvidia-drm" blacklists nothing (verified); leave such names out of the
- * synthetic file (this parser would normalise them) and report them instead.
+ * "<mod>.<param>=<value>" and "modprobe.blacklist=" from /proc/cmdline after all files:
+ * libkmod/libkmod-config.c kmod_config_parse_kcmdline), add a final conf parsed from synthetic
+ * "options <mod> <param>=<value>" and "blacklist <mod>" lines labelled "/proc/cmdline". Careful:
+ * kmod 30 does not normalise the names in modprobe.blacklist= and compares blacklists by exact
+ * name, so "modprobe.blacklist=nvidia-drm" blacklists nothing (verified); leave such names out of
+ * the synthetic file (this parser would normalise them) and report them instead.
  */
 struct pt_modprobe_set {
 	struct pt_modprobe_conf *confs;
@@ -287,7 +287,7 @@ struct pt_modprobe_value {
 	/*
 	 * The occurrence the kernel ends up with: the last one (each occurrence calls the
 	 * parameter's setter again, so a repeated string parameter such as vfio-pci ids= keeps
-	 * the last; FACTS §4.2, kernel behaviour not verified here). Never one after "--".
+	 * the last; linux kernel/params.c, not verified on a running kernel). Never one after "--".
 	 */
 	bool effective;
 };

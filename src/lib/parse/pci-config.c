@@ -188,7 +188,7 @@ static void decode_pcie(const struct cfgbuf *b, unsigned pos, struct pt_pci_conf
 	if (rd32(b, pos + EXP_DEVCAP, &devcap)) {
 		c->has_pcie_devcap = true;
 		c->pcie_devcap = devcap;
-		/* FACTS §6: the `flr` reset method needs DevCap bit 28 (PCI_EXP_DEVCAP_FLR). */
+		/* The `flr` reset method needs DevCap bit 28 (linux drivers/pci/pci.c). */
 		c->pcie_flr = devcap & EXP_DEVCAP_FLR;
 	}
 	if (pcie_type_has_link(c->pcie_type) && rd32(b, pos + EXP_LNKCAP, &lnkcap) &&

@@ -3,9 +3,9 @@
  * PCI configuration space decoder: the bytes of /sys/bus/pci/devices/<BDF>/config -> plain data.
  *
  * sysfs gives 64 bytes to unprivileged readers, 256 for conventional PCI and 4096 when the
- * kernel sized the extended space (FACTS §1.1 `config`). What could not be read is *unknown*,
- * never *absent*: every optional field has a presence flag, and the capability lists say
- * whether they are known at all (caps_known, ext_caps_known).
+ * kernel sized the extended space (linux drivers/pci/pci-sysfs.c pci_read_config). What could not
+ * be read is *unknown*, never *absent*: every optional field has a presence flag, and the
+ * capability lists say whether they are known at all (caps_known, ext_caps_known).
  *
  * The walks follow the kernel (the verdicts built on this predict what Linux will do), and
  * agree with lspci on well-formed devices; where the two differ on malformed lists the
@@ -51,7 +51,7 @@ enum {
 	PT_PCI_EXT_CAP_ID_REBAR = 0x15,
 };
 
-/* PCI Express capability, Flags bits 7:4: the device/port type (FACTS §5.2). */
+/* PCI Express capability, Flags bits 7:4: the device/port type (PCI_EXP_FLAGS_TYPE). */
 enum pt_pcie_type {
 	PT_PCIE_TYPE_ENDPOINT = 0x0,
 	PT_PCIE_TYPE_LEGACY_ENDPOINT = 0x1,
@@ -64,7 +64,7 @@ enum pt_pcie_type {
 	PT_PCIE_TYPE_RC_EVENT_COLLECTOR = 0xa,
 };
 
-/* ACS Capability / Control register bits, named as lspci -vvv prints them (FACTS §5.2). */
+/* ACS Capability / Control register bits, named as lspci -vvv prints them (pciutils header.h). */
 enum {
 	PT_PCI_ACS_SV = 0x01, /* SrcValid */
 	PT_PCI_ACS_TB = 0x02, /* TransBlk */
@@ -147,7 +147,7 @@ struct pt_pci_config {
 	bool pcie_slot;	      /* Flags bit 8: the port has a slot */
 	bool has_pcie_devcap;
 	uint32_t pcie_devcap;
-	bool pcie_flr;	      /* DevCap bit 28, Function Level Reset (FACTS §6) */
+	bool pcie_flr;	      /* DevCap bit 28, Function Level Reset (PCI_EXP_DEVCAP_FLR) */
 	bool has_pcie_link;   /* this type has link registers and they were within the bytes */
 	uint8_t lnkcap_speed; /* LnkCap bits 3:0: 1 = 2.5GT/s ... 6 = 64GT/s */
 	uint8_t lnkcap_width; /* LnkCap bits 9:4 */
@@ -235,10 +235,10 @@ int pt_pci_acs_flags_enabled(const struct pt_pci_config *cfg, uint16_t flags);
 int pt_pci_acs_isolating(const struct pt_pci_config *cfg);
 /*
  * The kernel's per-device verdict pci_acs_enabled(dev, SV|RR|CR|UF) without its quirk table
- * (FACTS §5.2): conventional PCI and PCIe bridges never isolate; root and downstream ports
- * need the ACS flags; single-function endpoints and upstream ports need nothing, multifunction
- * ones need the flags. Quirks are invisible in config space: callers must still treat
- * /sys/kernel/iommu_groups as the truth. Judges ACS Control as read.
+ * (docs/facts.md, "IOMMU groups and ACS"): conventional PCI and PCIe bridges never isolate; root
+ * and downstream ports need the ACS flags; single-function endpoints and upstream ports need
+ * nothing, multifunction ones need the flags. Quirks are invisible in config space: callers must
+ * still treat /sys/kernel/iommu_groups as the truth. Judges ACS Control as read.
  */
 int pt_pci_acs_enabled(const struct pt_pci_config *cfg);
 
@@ -255,7 +255,10 @@ enum pt_pci_acs_basis {
 /* pt_pci_acs_enabled() on the given basis. */
 int pt_pci_acs_enabled_on(const struct pt_pci_config *cfg, enum pt_pci_acs_basis basis);
 
-/* Reset capabilities visible in config space (FACTS §6; quirks can still veto them). */
+/*
+ * Reset capabilities visible in config space (docs/facts.md, "Resetting a device"; quirks can
+ * still veto them).
+ */
 int pt_pci_has_flr(const struct pt_pci_config *cfg);	  /* PCIe DevCap FLR */
 int pt_pci_has_af_flr(const struct pt_pci_config *cfg);	  /* AF cap with both TP and FLR */
 int pt_pci_has_pm_reset(const struct pt_pci_config *cfg); /* PM cap with NoSoftRst clear */

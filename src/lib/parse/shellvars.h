@@ -2,7 +2,7 @@
 /*
  * Shell variable files that grub-mkconfig sources with /bin/sh (dash on Debian):
  * /etc/default/grub, then /etc/default/grub.d/<name>.cfg in glob order; the last assignment wins
- * (FACTS §3).
+ * (Debian grub2 grub-mkconfig).
  *
  * Two steps, so files can be evaluated in sequence:
  *  1. pt_shellvars_parse() reads one file into a line-preserving document: every assignment with

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* The runtime binding planner (issue 5, runtime part; FACTS §4.1 driver_override). */
+/* The runtime binding planner: driver_override (docs/facts.md, "Binding a device to vfio-pci"). */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -221,7 +221,10 @@ static bool registered(const struct pt_host *h, const char *driver)
 	return h->pci_drivers_known && pt_strv_contains(&h->pci_drivers, driver);
 }
 
-/* What keeps vfio-pci from taking d, whatever the options (FACTS §4.1). */
+/*
+ * What keeps vfio-pci from taking d, whatever the options (linux
+ * drivers/vfio/pci/vfio_pci_core.c vfio_pci_core_register_device).
+ */
 static void blockers(struct ctx *c, const struct pt_pci_dev *d)
 {
 	struct pt_strv *b = &c->p->blockers;
@@ -234,7 +237,7 @@ static void blockers(struct ctx *c, const struct pt_pci_dev *d)
 	if ((d->have & PT_PCI_HAVE_SRIOV) && d->sriov_numvfs > 0)
 		pushf(c, b,
 		      "%s has %u SR-IOV virtual functions enabled: vfio-pci refuses such a "
-		      "physical function (FACTS §4.1); write 0 to "
+		      "physical function (linux drivers/vfio/pci/vfio_pci_core.c); write 0 to "
 		      "/sys/bus/pci/devices/%s/sriov_numvfs first",
 		      d->slot, d->sriov_numvfs, d->slot);
 	if (c->req->op == PT_BIND_BIND && !(d->have & PT_PCI_HAVE_GROUP))
@@ -247,7 +250,7 @@ static void blockers(struct ctx *c, const struct pt_pci_dev *d)
 /*
  * To vfio-pci: the override first, so that nothing else can claim the device once it is
  * unbound, then unbind, then ask the kernel to probe: vfio-pci matches any device whose
- * override names it (FACTS §4.1).
+ * override names it (linux drivers/pci/pci-driver.c pci_match_device).
  */
 static void bind_dev(struct ctx *c, struct pt_bind_dev *bd)
 {
@@ -333,7 +336,7 @@ static void unbind_dev(struct ctx *c, struct pt_bind_dev *bd)
 	unbind_notes(c, bd, s);
 }
 
-/* driver_override names a driver, it loads none (FACTS §4.1): load vfio-pci first. */
+/* driver_override names a driver, it loads none (linux ABI sysfs-bus-pci): load vfio-pci first. */
 static void load_vfio(struct ctx *c)
 {
 	const struct pt_host *h = c->h;
@@ -346,10 +349,10 @@ static void load_vfio(struct ctx *c)
 	c->p->pre_why = strdup(
 		h->pci_drivers_known
 			? "vfio-pci is not loaded (no /sys/bus/pci/drivers/vfio-pci) nor built in; "
-			  "driver_override names a driver, it loads none (FACTS §4.1)"
+			  "driver_override names a driver, it loads none (linux ABI sysfs-bus-pci)"
 			: "whether vfio-pci is loaded is not known from this root (no "
 			  "/sys/bus/pci/drivers); driver_override names a driver, it loads none "
-			  "(FACTS §4.1)");
+			  "(linux ABI sysfs-bus-pci)");
 	if (!c->p->pre_why)
 		oom_if(c, -ENOMEM);
 }

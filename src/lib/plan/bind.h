@@ -2,10 +2,10 @@
 /*
  * Runtime binding (`passthru bind` / `unbind`): the sysfs writes that hand a slot's devices
  * (the set `plan` takes: every function, every endpoint of their IOMMU groups) to vfio-pci
- * now, through driver_override (FACTS §4.1), and give them back to the drivers they had.
- * Pure: host model in, steps out, and the transaction that makes them (edit/): the state
- * file, the writes with the ones that give each device back, the command; edit/journal.c
- * records it, makes it and re-reads each device, and undo replays what it recorded.
+ * now, through driver_override (linux ABI sysfs-bus-pci), and give them back to the drivers they
+ * had. Pure: host model in, steps out, and the transaction that makes them (edit/): the state file,
+ * the writes with the ones that give each device back, the command; edit/journal.c records it,
+ * makes it and re-reads each device, and undo replays what it recorded.
  */
 #pragma once
 
@@ -136,5 +136,5 @@ enum pt_bind_gate {
 
 enum pt_bind_gate pt_bind_plan_gate(const struct pt_bind_plan *p, bool live);
 
-/* The sysfs attributes the steps write (FACTS §4.1). */
+/* The sysfs attributes the steps write (linux ABI sysfs-bus-pci). */
 #define PT_SYSFS_DRIVERS_PROBE "/sys/bus/pci/drivers_probe"

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * The planner's binding (FACTS §4): vfio-pci ids= for IDs no host device shares, a
- * per-slot driver_override script for those it does, softdeps, disable_vga, blacklists on
- * request, and the VFIO modules for modules-load.d and the initramfs. What an earlier apply
- * for another slot wrote stays.
+ * The planner's binding (docs/facts.md, "Binding a device to vfio-pci"): vfio-pci ids= for IDs no
+ * host device shares, a per-slot driver_override script for those it does, softdeps, disable_vga,
+ * blacklists on request, and the VFIO modules for modules-load.d and the initramfs. What an earlier
+ * apply for another slot wrote stays.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -15,7 +15,7 @@
 #include "plan/planner.h"
 #include "util/strbuf.h"
 
-/* ---- binding: modprobe.d (FACTS §4.1, §4.2) ---- */
+/* ---- binding: modprobe.d (docs/facts.md, "modprobe.d precedence") ---- */
 
 static bool id_shared(const struct plan_ctx *c, const struct pt_pci_dev *d)
 {
@@ -202,8 +202,8 @@ static const struct pt_pci_dev *host_user(const struct plan_ctx *c, const char *
 }
 
 /*
- * --blacklist: only modules no host device needs (snd_hda_intel with onboard audio, FACTS
- * §4.1); an earlier apply's blacklist lines stay.
+ * --blacklist: only modules no host device needs (snd_hda_intel with onboard audio: docs/facts.md,
+ * "Binding a device to vfio-pci"); an earlier apply's blacklist lines stay.
  */
 static void blacklist(struct plan_ctx *c, const struct pt_strv *mods, struct pt_strbuf *body)
 {
@@ -236,7 +236,7 @@ static void blacklist(struct plan_ctx *c, const struct pt_strv *mods, struct pt_
 			c, PT_PLAN_MODPROBE, line.buf,
 			"requested (--blacklist); no device that stays with the host uses %s. It "
 			"only stops loading by alias: an explicit modprobe or a dependency still "
-			"loads it (FACTS §4.1)",
+			"loads it (kmod modprobe.d(5))",
 			all.v[i]);
 	}
 	pt_strbuf_done(&line);
@@ -259,25 +259,23 @@ static void user_vfio_options(struct plan_ctx *c)
 			if (cmd->kind != PT_MODPROBE_OPTIONS ||
 			    !pt_modprobe_name_eq(cmd->module, "vfio_pci"))
 				continue;
-			plan_note(
-				c, &c->p->notes,
-				"conflict: %s:%u already sets vfio-pci options (%s); passthru "
-				"never "
-				"overwrites a user's file: merge it into %s or remove the line "
-				"(with "
-				"two "
-				"ids= lists the kernel keeps the last one, here %s's, FACTS §4.2)",
-				conf->file, cmd->line, cmd->raw, PT_PLAN_MODPROBE,
-				strcmp(plan_base(conf->file), plan_base(PT_PLAN_MODPROBE)) > 0
-					? conf->file
-					: PT_PLAN_MODPROBE);
+			plan_note(c, &c->p->notes,
+				  "conflict: %s:%u already sets vfio-pci options (%s); passthru "
+				  "never overwrites a user's file: merge it into %s or remove the "
+				  "line (with two ids= lists the kernel keeps the last one, here "
+				  "%s's: linux kernel/params.c)",
+				  conf->file, cmd->line, cmd->raw, PT_PLAN_MODPROBE,
+				  strcmp(plan_base(conf->file), plan_base(PT_PLAN_MODPROBE)) > 0
+					  ? conf->file
+					  : PT_PLAN_MODPROBE);
 		}
 	}
 }
 
 /*
  * "disable_vga=1" when the set has a VGA-class function and this kernel's vfio-pci has the
- * parameter (CONFIG_VFIO_PCI_VGA, FACTS §4.1); elsewhere the module would log it as unknown.
+ * parameter (CONFIG_VFIO_PCI_VGA, linux drivers/vfio/pci/vfio_pci.c); elsewhere the module would
+ * log it as unknown.
  */
 static const char *disable_vga(struct plan_ctx *c)
 {
@@ -340,7 +338,8 @@ void plan_binding(struct plan_ctx *c, struct tokens *t)
 			plan_token(
 				c, t, pt_strbuf_str(&line),
 				"vfio-pci is built into this kernel (modules.builtin): modprobe.d "
-				"options never reach it, only the command line does (FACTS §4.1)");
+				"options never reach it, only the command line does (linux "
+				"Documentation/admin-guide/kernel-parameters.rst)");
 		}
 		if (vga)
 			plan_token(c, t, "vfio-pci.disable_vga=1",
@@ -366,7 +365,8 @@ void plan_binding(struct plan_ctx *c, struct tokens *t)
 			plan_reason(
 				c, PT_PLAN_MODPROBE, line.buf,
 				"ids=: vfio-pci claims these vendor:device IDs when it loads; no "
-				"device that stays with the host has them (FACTS §4.1)");
+				"device that stays with the host has them (linux "
+				"drivers/vfio/pci/vfio_pci.c)");
 		if (vga)
 			plan_reason(c, PT_PLAN_MODPROBE, line.buf, "%s: %s", vga, disable_vga_why);
 	}
@@ -401,7 +401,7 @@ void plan_binding(struct plan_ctx *c, struct tokens *t)
 		plan_reason(
 			c, PT_PLAN_MODPROBE, line.buf,
 			"%s would claim a device of the set (its module alias matches); loading "
-			"vfio-pci first lets vfio-pci win (FACTS §4.1, §4.3); a softdep, not a "
+			"vfio-pci first lets vfio-pci win (kmod modprobe.d(5)); a softdep, not a "
 			"blacklist: other devices may still need %s",
 			mods.v[i], mods.v[i]);
 	}
@@ -419,7 +419,10 @@ out:
 	pt_strbuf_done(&idl);
 }
 
-/* ---- binding: per-slot driver_override from the initramfs (FACTS §4.1, §4.3) ---- */
+/*
+ * ---- binding: per-slot driver_override from the initramfs ----
+ * Why an init-top script: docs/facts.md, "The initramfs and the order modules load in".
+ */
 
 static const char override_head[] =
 	"#!/bin/sh\n"
@@ -507,8 +510,9 @@ void plan_override_script(struct plan_ctx *c)
 			"that one too; driver_override names this slot alone. init-top scripts "
 			"run before /etc/initramfs-tools/modules is loaded, and this one sorts "
 			"before initramfs-tools' udev script, whose coldplug loads the drivers; "
-			"a driver that bound first anyway is released (FACTS §4.1, §4.3; seen "
-			"in the lab on Debian's 6.1 kernel)",
+			"a driver that bound first anyway is released (linux ABI sysfs-bus-pci "
+			"driver_override; initramfs-tools init; seen in the lab on Debian's 6.1 "
+			"kernel)",
 			d->vendor, d->device);
 	}
 	/* initramfs-tools runs only executable scripts. */
@@ -520,9 +524,9 @@ void plan_override_script(struct plan_ctx *c)
 	pt_strbuf_done(&body);
 }
 
-/* ---- plan_modules (FACTS §4.3) ---- */
+/* ---- plan_modules (docs/facts.md, "The initramfs and the order modules load in") ---- */
 
-/* Listed in modules.builtin: nothing to load (FACTS §1.2). */
+/* Listed in modules.builtin: nothing to load (linux Documentation/kbuild/kbuild.rst). */
 static bool builtin(const struct pt_host *h, const char *module)
 {
 	return h->builtin_known && pt_modbuiltin_has(&h->builtin, module);
@@ -586,8 +590,7 @@ void plan_modules(struct plan_ctx *c)
 					"loaded inside the initramfs, so VFIO is there even when "
 					"no softdep fires; it runs after udev's coldplug, so the "
 					"softdeps (and the override script) are what make vfio-pci "
-					"win (initramfs-tools init: init-top, then load_modules; "
-					"FACTS §4.3)%s",
+					"win (initramfs-tools init: init-top, then load_modules)%s",
 					streq(all[i], "vfio_virqfd")
 						? "; this kernel still has vfio_virqfd (< 6.2)"
 						: "");

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * The planner's kernel command line (FACTS §2, §3): the IOMMU tokens this host needs and
- * where they go on its boot path (a GRUB drop-in, or /etc/kernel/cmdline).
+ * The planner's kernel command line: the IOMMU tokens this host needs (docs/facts.md, "IOMMU
+ * kernel parameters") and where they go on its boot path (a GRUB drop-in, or
+ * /etc/kernel/cmdline: docs/facts.md, "Which loader boots the host").
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -82,7 +83,7 @@ void plan_iommu_tokens(struct plan_ctx *c, struct tokens *t)
 				   "the host's own command line turns the IOMMU off (%s): "
 				   "intel_iommu=on "
 				   "after it wins (the last one counts) and the user's token stays "
-				   "(FACTS §2)",
+				   "(linux drivers/iommu/intel/iommu.c intel_iommu_setup)",
 				   v->param);
 		else
 			plan_note(c, &c->p->notes,
@@ -100,19 +101,20 @@ void plan_iommu_tokens(struct plan_ctx *c, struct tokens *t)
 					"this kernel does not enable the Intel IOMMU by default "
 					"(neither CONFIG_INTEL_IOMMU_DEFAULT_ON nor "
 					"CONFIG_INTEL_IOMMU_DEFAULT_ON_INTGPU_OFF is set) and the "
-					"firmware offers VT-d (FACTS §2)");
+					"firmware offers VT-d (linux drivers/iommu/intel/Kconfig)");
 			else if (def == PT_UNKNOWN)
 				plan_token(c, t, "intel_iommu=on",
 					   "the firmware offers VT-d, the kernel did not enable it "
 					   "and "
 					   "its "
-					   "build configuration is not in this root (FACTS §2)");
+					   "build configuration is not in this root (linux "
+					   "drivers/iommu/intel/Kconfig)");
 		}
 		if (h->acpi_ivrs == PT_YES)
 			plan_note(c, &c->p->notes,
 				  "the AMD IOMMU is not active although the firmware offers it; no "
-				  "parameter turns it on (amd_iommu=on is not a valid value, FACTS "
-				  "§2): "
+				  "parameter turns it on (amd_iommu=on is not a valid value: linux "
+				  "Documentation/admin-guide/kernel-parameters.txt): "
 				  "look for amd_iommu=off or iommu=off, and the firmware's IOMMU "
 				  "setting");
 		break;
@@ -134,7 +136,7 @@ void plan_iommu_tokens(struct plan_ctx *c, struct tokens *t)
 	if (c->req->iommu_pt)
 		plan_token(c, t, "iommu=pt",
 			   "requested: host devices get identity DMA mappings; VFIO devices stay "
-			   "translated (FACTS §2)");
+			   "translated (linux Documentation/admin-guide/kernel-parameters.txt)");
 }
 
 /*
@@ -226,7 +228,10 @@ static void merge_token(struct plan_ctx *c, struct pt_strv *sv, struct pt_strv *
 /* Why GRUB's command-line value cannot take more parameters; NULL when it can. */
 static const char *grub_value_problem(const struct pt_grub *g)
 {
-	/* What the drop-in appends would become part of the quoted value (FACTS §2). */
+	/*
+	 * What the drop-in appends would become part of the quoted value: grub-mkconfig sources
+	 * the files as shell (docs/facts.md, "Which loader boots the host").
+	 */
 	if (g->linux_line_err == 0 && g->linux_line.unterminated)
 		return "ends inside an unclosed double quote: a parameter added after it would "
 		       "become part of the quoted value; fix the quoting first";
@@ -304,9 +309,8 @@ static void cmdline_grub(struct plan_ctx *c, const struct tokens *t)
 		plan_reason(
 			c, PT_PLAN_GRUB_DROPIN, pt_strbuf_str(&line),
 			"a GRUB drop-in, added to what /etc/default/grub and the other drop-ins "
-			"set "
-			"(grub-mkconfig sources /etc/default/grub.d/*.cfg in glob order after "
-			"/etc/default/grub, FACTS §3); /etc/default/grub itself stays untouched; "
+			"set (Debian grub2 grub-mkconfig sources /etc/default/grub.d/*.cfg in glob "
+			"order after /etc/default/grub); /etc/default/grub itself stays untouched; "
 			"GRUB_CMDLINE_LINUX_DEFAULT reaches the normal entries, not recovery");
 		c->boot_cmd = h->boot.proxmox_boot == PT_YES ? "proxmox-boot-tool" : "update-grub";
 	}
@@ -373,7 +377,8 @@ static void cmdline_kernel_file(struct plan_ctx *c, const struct tokens *t)
 			plan_reason(
 				c, PT_PLAN_KERNEL_CMDLINE, need[i],
 				"%s; added to the first line, the only one proxmox-boot-tool reads "
-				"(FACTS §3), after the user's parameters",
+				"(proxmox-kernel-helper zz-proxmox-boot), after the user's "
+				"parameters",
 				plan_why_of(t, need[i]));
 		c->boot_cmd = "proxmox-boot-tool";
 		/* proxmox-boot-tool refuses a first line without it. */
@@ -381,7 +386,8 @@ static void cmdline_kernel_file(struct plan_ctx *c, const struct tokens *t)
 			plan_note(c, &c->p->notes,
 				  "%s has no root= on its first line: proxmox-boot-tool refresh "
 				  "stops with \"No root= parameter in /etc/kernel/cmdline found!\" "
-				  "(FACTS §3); add the root= of /proc/cmdline to it first",
+				  "(proxmox-kernel-helper zz-proxmox-boot); add the root= of "
+				  "/proc/cmdline to it first",
 				  PT_PLAN_KERNEL_CMDLINE);
 	}
 	pt_strbuf_done(&out);

@@ -1,8 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * The planner (issue 5 "What the plan contains"; FACTS §2, §3, §4): the device set, the
- * guards, and the helpers every part of the plan uses. The command line is planned in
- * plan-cmdline.c, binding and modules in plan-binding.c.
+ * The planner: the device set, the guards, and the helpers every part of the plan uses. The command
+ * line is planned in plan-cmdline.c, binding and modules in plan-binding.c.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -220,7 +219,8 @@ int pt_plan_build(const struct pt_host *h, const struct pt_verdicts *vd,
 	if (c.initramfs)
 		plan_command(&c,
 			     "the initramfs carries modprobe.d, /etc/initramfs-tools/modules and "
-			     "its scripts: rebuild it for every installed kernel (FACTS §4.3)",
+			     "its scripts: rebuild it for every installed kernel (initramfs-tools "
+			     "mkinitramfs)",
 			     (const char *const[]){"update-initramfs", "-u", "-k", "all", NULL});
 	if (c.boot_cmd && streq(c.boot_cmd, "update-grub"))
 		plan_command(
@@ -230,7 +230,7 @@ int pt_plan_build(const struct pt_host *h, const struct pt_verdicts *vd,
 	else if (c.boot_cmd && edits_path(&ret->txn, PT_PLAN_KERNEL_CMDLINE))
 		plan_command(&c,
 			     "copies the kernel command line to the loader entries on every ESP "
-			     "proxmox-boot-tool manages (FACTS §3)",
+			     "proxmox-boot-tool manages (proxmox-kernel-helper zz-proxmox-boot)",
 			     (const char *const[]){"proxmox-boot-tool", "refresh", NULL});
 	else if (c.boot_cmd)
 		/* proxmox-kernel-helper: on ESPs in GRUB mode, refresh runs grub-mkconfig for each

@@ -57,7 +57,7 @@ void plan_drop_reasons(struct plan_ctx *c, size_t mark);
 const struct pt_raw_file *plan_raw(struct plan_ctx *c, const char *path, bool *ok);
 const char *plan_base(const char *path);
 
-/* ---- plan-cmdline.c: the kernel command line (FACTS §2, §3) ---- */
+/* ---- plan-cmdline.c: the kernel command line ---- */
 /* Asks for a command-line token, with its reason (at most 8). */
 void plan_token(struct plan_ctx *c, struct tokens *t, const char *text, const char *fmt, ...)
 	_printf_(4, 5);
@@ -69,7 +69,7 @@ void plan_boot_path(struct plan_ctx *c);
 /* Writes the tokens on the boot path in use. */
 void plan_cmdline(struct plan_ctx *c, const struct tokens *t);
 
-/* ---- plan-binding.c: vfio-pci at boot (FACTS §4) ---- */
+/* ---- plan-binding.c: vfio-pci at boot ---- */
 /* modprobe.d: ids=, disable_vga, softdeps, blacklists; vfio-pci.ids= tokens when built in. */
 void plan_binding(struct plan_ctx *c, struct tokens *t);
 /* The init-top script for devices whose IDs a host device shares. */

@@ -206,7 +206,10 @@ static json_object *cmdline(const struct pt_host *h)
 	return o;
 }
 
-/* The build options passthru's decisions rest on (FACTS §2, §4.1, §4.4). */
+/*
+ * The build options passthru's decisions rest on (docs/facts.md, "IOMMU kernel parameters",
+ * "Binding a device to vfio-pci", "Boot framebuffers").
+ */
 static json_object *kconfig(const struct pt_host *h)
 {
 	static const char *const symbols[] = {

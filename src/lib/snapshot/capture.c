@@ -19,7 +19,10 @@
 /* Largest file captured: a pci.ids is 1.3 MiB, a modules.alias.bin a few MiB. */
 #define FILE_MAX (64u << 20)
 
-/* FACTS §1.1. Never rom, resource*, reset, remove, rescan: they are not facts, or act. */
+/*
+ * The attributes of linux ABI sysfs-bus-pci passthru reads. Never rom, resource*, reset, remove,
+ * rescan: they are not facts, or act.
+ */
 const char *const pt_snapshot_pci_attrs[] = {
 	"vendor",
 	"device",
@@ -458,7 +461,10 @@ static int capture_groups(struct capture *c)
 	return e;
 }
 
-/* /sys/class/iommu/<unit> and the capability registers behind it (FACTS §1.2). */
+/*
+ * /sys/class/iommu/<unit> and the capability registers behind it (linux ABI sysfs-class-iommu,
+ * drivers/iommu/intel/iommu.h).
+ */
 static int capture_iommu_units(struct capture *c, const struct pt_host *h)
 {
 	static const char *const regs[] = {"intel-iommu/cap",	  "intel-iommu/ecap",
@@ -488,7 +494,10 @@ static int capture_firmware(struct capture *c)
 	char path[PATH_MAX];
 	int e = ok_if_missing(capture(c, pt_src_path(PT_SRC_EFI)));
 
-	/* Which loader booted and Secure Boot (FACTS §3): a few small EFI variables. */
+	/*
+	 * Which loader booted (systemd docs/BOOT_LOADER_INTERFACE.md) and Secure Boot: a few small
+	 * EFI variables.
+	 */
 	if (e < 0 || pt_root_list(c->r, dir, &names) < 0)
 		return e;
 	for (size_t i = 0; i < names.n && e >= 0; i++)
@@ -501,7 +510,7 @@ static int capture_firmware(struct capture *c)
 	return e;
 }
 
-/* CPU and NUMA topology, for pinning (FACTS §10). */
+/* CPU and NUMA topology, for pinning (linux ABI stable/sysfs-devices-system-cpu). */
 static int capture_topology(struct capture *c)
 {
 	static const char *const cpu_files[] = {"online",

@@ -4,5 +4,6 @@ description="AMD-Vi"
 iommu=amd
 append=()
 expect_iommu=on
-# check never advises amd_iommu=on, which is not a valid value (FACTS §2).
+# check never advises amd_iommu=on, which is not a valid value (linux
+# Documentation/admin-guide/kernel-parameters.txt).
 check_expect='[.. | strings | select(test("amd_iommu=on"))] | length == 0'

@@ -1,5 +1,5 @@
 # shellcheck shell=bash disable=SC2034,SC2154 # sourced by tests/lab/run (problems is its)
-# Runtime binding on a real kernel (issue 5): `passthru bind --yes` moves the root-bus e1000e
+# Runtime binding on a real kernel: `passthru bind --yes` moves the root-bus e1000e
 # 00:05.0 to vfio-pci (/dev/vfio/<group> appears, `passthru verify` passes); `unbind --yes`
 # gives it back to e1000e with driver_override cleared. Without a terminal and without --yes
 # nothing happens; a bind that fails half-way (test hook) leaves a state unbind repairs;

@@ -1,5 +1,5 @@
 # shellcheck shell=bash disable=SC2034,SC2154 # sourced by tests/lab/run (scenario_dir, kver, lab_console, problems are its)
-# Issue 5, boot time on a GRUB host (legacy BIOS: no /sys/firmware/efi) with the
+# Boot time on a GRUB host (legacy BIOS: no /sys/firmware/efi) with the
 # identical-ID trap (identical-id.bash). The host's /etc/default/grub has
 # intel_iommu=off (grub-identical.rootfs), so the plan must add intel_iommu=on
 # through GRUB and boot 2 must come up with it.

@@ -1,5 +1,5 @@
 # shellcheck shell=bash disable=SC2034,SC2054,SC2154 # sourced by grub-identical.sh and pve-identical.sh; commas are inside QEMU arguments
-# The identical-ID trap (issue 5), shared by the GRUB and the Proxmox
+# The identical-ID trap, shared by the GRUB and the Proxmox
 # systemd-boot scenario: the host console VGA and the display device to pass
 # through are both 1234:1111 (QEMU `VGA` and `secondary-vga`), the target slot
 # has an HD audio function, and the onboard HD audio also uses snd_hda_intel.

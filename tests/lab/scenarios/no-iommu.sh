@@ -4,6 +4,6 @@ description="no IOMMU device"
 iommu=none
 append=()
 expect_iommu=off
-# check points at the firmware setting (issue 4).
+# check points at the firmware setting, where the IOMMU is turned on.
 check_rc=1
 check_expect='[.findings[] | select(.severity == "fail") | (.message + " " + (.hint // "")) | select(test("VT-d|AMD-Vi|firmware"))] | length > 0'

@@ -1,5 +1,5 @@
 # shellcheck shell=bash disable=SC2034,SC2154 # sourced by tests/lab/run (scenario_dir, kver, lab_console, problems are its)
-# Issue 5, boot time on a Proxmox host that boots systemd-boot through
+# Boot time on a Proxmox host that boots systemd-boot through
 # proxmox-boot-tool (UEFI, /etc/kernel/proxmox-boot-uuids, /etc/kernel/cmdline;
 # pve-identical.rootfs), with the identical-ID trap (identical-id.bash). Editing
 # GRUB would change nothing here: /etc/kernel/cmdline has intel_iommu=off, so
