@@ -12,6 +12,7 @@
 
 #include "cli.h"
 #include "plan/plan.h"
+#include "util/run.h"
 
 bool pt_cli_global_option(struct pt_cli *cli, int opt, const char *arg)
 {
@@ -184,3 +185,11 @@ bool pt_cli_confirm(const struct pt_cli *cli, const char *cmd, bool yes, const c
 		return false;
 	return answer[0] == 'y' || answer[0] == 'Y';
 }
+
+/* The running host: sysfs and commands act on the live root only (edit/journal.h). */
+const struct pt_system pt_cli_system = {
+	.sysfs_write = pt_root_sysfs_write,
+	.binding = pt_facts_pci_binding,
+	.group_viable = pt_root_vfio_group_viable,
+	.run = pt_run,
+};

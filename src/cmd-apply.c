@@ -16,15 +16,6 @@
 #include "plan/plan.h"
 #include "render/plan.h"
 #include "render/journal.h"
-#include "util/run.h"
-
-/* The running host: sysfs and commands act on the live root only (edit/journal.h). */
-const struct pt_system pt_cli_system = {
-	.sysfs_write = pt_root_sysfs_write,
-	.binding = pt_facts_pci_binding,
-	.group_viable = pt_root_vfio_group_viable,
-	.run = pt_run,
-};
 
 static void apply_help(void)
 {
@@ -34,7 +25,7 @@ static void apply_help(void)
 	      "/var/lib/passthru/journal first, written atomically, and the whole set is rolled\n"
 	      "back if any write fails. Then the refresh commands run (update-grub,\n"
 	      "proxmox-boot-tool refresh, update-initramfs). `passthru undo` restores the exact\n"
-	      "bytes. Reboot, then `passthru check`.\n"
+	      "bytes. Reboot, then `passthru verify SLOT`.\n"
 	      "\n"
 	      "Options:\n"
 	      "  -y, --yes          do not ask (needed without a terminal)\n"
