@@ -62,9 +62,11 @@ struct pt_propstr_schema {
 	size_t n_keys;
 };
 
-/* PT_PROPSTR_SCHEMA(array): a schema made of a static array of keys. */
-#define PT_PROPSTR_SCHEMA(k) \
-	((struct pt_propstr_schema){.keys = (k), .n_keys = sizeof(k) / sizeof((k)[0])})
+/* An initializer: static const struct pt_propstr_schema s = PT_PROPSTR_SCHEMA(keys_array); */
+#define PT_PROPSTR_SCHEMA(k)                                      \
+	{                                                         \
+		.keys = (k), .n_keys = sizeof(k) / sizeof((k)[0]) \
+	}
 
 struct pt_propstr_item {
 	const struct pt_propstr_key *key; /* the schema's key (an alias resolved) */
