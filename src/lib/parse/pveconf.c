@@ -1029,27 +1029,37 @@ static int duplicate_keys(struct parser *p)
 	return r;
 }
 
+struct problem_ref {
+	size_t line, seq;
+	struct pt_pveconf_problem problem;
+};
+
 static int cmp_problem(const void *a, const void *b)
 {
-	const struct pt_pveconf_problem *x = a, *y = b;
+	const struct problem_ref *x = a, *y = b;
 
-	return x->line < y->line ? -1 : x->line > y->line;
+	if (x->line != y->line)
+		return x->line < y->line ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
-/* Problems in line order; on one line, in the order they were found (stable by seq). */
-static void sort_problems(struct pt_pveconf_doc *doc)
+/* Problems in line order; on one line, in the order they were found. */
+static int sort_problems(struct pt_pveconf_doc *doc)
 {
-	/* insertion sort: stable, and problems come nearly sorted */
-	for (size_t i = 1; i < doc->n_problems; i++) {
-		struct pt_pveconf_problem x = doc->problems[i];
-		size_t j = i;
+	struct problem_ref *v;
 
-		while (j > 0 && cmp_problem(&doc->problems[j - 1], &x) > 0) {
-			doc->problems[j] = doc->problems[j - 1];
-			j--;
-		}
-		doc->problems[j] = x;
-	}
+	if (doc->n_problems < 2)
+		return 0;
+	v = calloc(doc->n_problems, sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	for (size_t i = 0; i < doc->n_problems; i++)
+		v[i] = (struct problem_ref){doc->problems[i].line, i, doc->problems[i]};
+	qsort(v, doc->n_problems, sizeof(*v), cmp_problem);
+	for (size_t i = 0; i < doc->n_problems; i++)
+		doc->problems[i] = v[i].problem;
+	free(v);
+	return 0;
 }
 
 static int parse_lines(struct parser *p)
@@ -1074,7 +1084,8 @@ static int parse_lines(struct parser *p)
 		r = duplicate_sections(p);
 	if (r >= 0)
 		r = duplicate_keys(p);
-	sort_problems(doc);
+	if (r >= 0)
+		r = sort_problems(doc);
 	return r;
 }
 

@@ -61,7 +61,10 @@
  * comes near.
  */
 #define PT_PVECONF_MAX_LINE (128 * 1024)
-/* qemu-server $confdesc->{description}->{maxLength}: characters, not bytes. */
+/*
+ * qemu-server $confdesc->{description}->{maxLength}: characters of the decoded text, not bytes
+ * (we count each byte of an invalid UTF-8 sequence as one; Perl may count fewer).
+ */
 #define PT_PVECONF_MAX_DESCRIPTION 8192
 /* qemu-server src/PVE/QemuServer/PCI.pm $MAX_HOSTPCI_DEVICES: hostpci0 .. hostpci15. */
 #define PT_PVECONF_MAX_HOSTPCI 16
