@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "derive/vm-hostpci.h"
 #include "parse/hostpci.h"
@@ -397,7 +398,11 @@ static size_t check_cmds(void)
 	while ((de = readdir(d))) {
 		size_t len = strlen(de->d_name);
 
-		if (len > 5 && streq(de->d_name + len - 5, ".conf"))
+		char cmd[4096 + 300];
+
+		/* Some upstream configs expect an error, not a command: no .conf.cmd. */
+		snprintf(cmd, sizeof(cmd), "%s/%s.cmd", dir, de->d_name);
+		if (len > 5 && streq(de->d_name + len - 5, ".conf") && access(cmd, F_OK) == 0)
 			pt_strv_push(&names, de->d_name);
 	}
 	closedir(d);
