@@ -80,3 +80,4 @@ extern const struct pt_system pt_cli_system;
 /* Asks "question [y/N]" on a terminal; without one, refuses unless --yes was given. */
 bool pt_cli_confirm(const struct pt_cli *cli, const char *cmd, bool yes, const char *question);
 int pt_cmd_snapshot(struct pt_cli *cli, int argc, char **argv);
+int pt_cmd_vm(struct pt_cli *cli, int argc, char **argv);

@@ -28,6 +28,7 @@ static const struct command commands[] = {
 	{"bind", pt_cmd_bind, "give a slot to vfio-pci now, until the next boot (driver_override)"},
 	{"unbind", pt_cmd_unbind, "give the slot back to the drivers it had before bind"},
 	{"snapshot", pt_cmd_snapshot, "save what passthru reads about this host to an archive"},
+	{"vm", pt_cmd_vm, "Proxmox VM configs: list, devices"},
 };
 
 static void usage(FILE *out)

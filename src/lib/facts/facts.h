@@ -26,6 +26,12 @@ int pt_facts_names(struct pt_root *r, const char *pci_ids_path, struct pt_host *
  */
 int pt_facts_vfio_status(struct pt_root *r, struct pt_host *h, const struct pt_bdf *slot);
 int pt_facts_modconf(struct pt_root *r, struct pt_host *h);
+/*
+ * On demand (vm): the node's VM configs, whether each runs, /etc/pve/mapping/pci.cfg, the
+ * node name, the ROM files under /usr/share/kvm and the hugepage pools (pt_host.vms).
+ * 0 or -ENOMEM; what cannot be read stays unknown.
+ */
+int pt_facts_vms(struct pt_root *r, struct pt_host *h);
 int pt_facts_modules(struct pt_root *r, struct pt_host *h);
 int pt_facts_cpu(struct pt_root *r, struct pt_host *h);
 int pt_facts_cmdline(struct pt_root *r, struct pt_host *h);

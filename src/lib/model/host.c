@@ -36,8 +36,38 @@ static void grub_var_done(struct pt_grub_var *v)
 	pt_cmdline_done(&v->parsed);
 }
 
+static void vms_done(struct pt_vms *v)
+{
+	for (size_t i = 0; i < v->n; i++) {
+		free(v->v[i].path);
+		pt_pveconf_done(&v->v[i].conf);
+	}
+	free(v->v);
+	pt_pci_mappings_done(&v->mappings);
+	free(v->node);
+	pt_strv_done(&v->roms);
+	*v = (struct pt_vms){0};
+}
+
+const struct pt_vm *pt_host_find_vm(const struct pt_host *h, unsigned long vmid)
+{
+	for (size_t i = 0; i < h->vms.n; i++)
+		if (h->vms.v[i].vmid == vmid)
+			return &h->vms.v[i];
+	return NULL;
+}
+
+const struct pt_hugepage_pool *pt_host_find_pool(const struct pt_host *h, unsigned long size_kb)
+{
+	for (size_t i = 0; i < h->vms.npools; i++)
+		if (h->vms.pools[i].size_kb == size_kb)
+			return &h->vms.pools[i];
+	return NULL;
+}
+
 void pt_host_done(struct pt_host *h)
 {
+	vms_done(&h->vms);
 	for (size_t i = 0; i < h->nraw_files; i++) {
 		free(h->raw_files[i].path);
 		free(h->raw_files[i].data);

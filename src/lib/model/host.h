@@ -16,6 +16,8 @@
 #include "parse/kconfig.h"
 #include "parse/modlist.h"
 #include "parse/modprobe.h"
+#include "parse/pci-mapping.h"
+#include "parse/pveconf.h"
 #include "parse/overrides.h"
 #include "parse/snapshot-meta.h"
 #include "root.h"
@@ -233,6 +235,39 @@ struct pt_raw_file {
 /* What `passthru bind` saved to give devices back: previous driver and override per BDF. */
 #define PT_BIND_STATE "/var/lib/passthru/bind.state"
 
+/* One VM of this node: /etc/pve/qemu-server/<vmid>.conf (read on demand, by `vm`). */
+struct pt_vm {
+	unsigned long vmid;
+	char *path;
+	int err;		    /* 0, or why the file could not be read (conf then empty) */
+	struct pt_pveconf_doc conf; /* the file, line for line */
+	/* /var/run/qemu-server/<vmid>.pid names a process that exists (live host only) */
+	enum pt_tristate running;
+};
+
+/* A hugepage pool of the kernel (/sys/kernel/mm/hugepages/hugepages-<kB>kB). */
+struct pt_hugepage_pool {
+	unsigned long size_kb;
+	long nr, free; /* -1: unknown */
+};
+
+/* What `passthru vm` reads besides the host: the node's VMs and what they refer to. */
+struct pt_vms {
+	bool known;	 /* /etc/pve/qemu-server was listed */
+	struct pt_vm *v; /* sorted by vmid */
+	size_t n;
+	/* /etc/pve/mapping/pci.cfg: PT_YES parsed, PT_NO absent, PT_UNKNOWN unreadable */
+	enum pt_tristate mappings_known;
+	struct pt_pci_mappings mappings;
+	char *node; /* this node's name (the short host name), NULL when unknown */
+	/* /usr/share/kvm: the ROM files a romfile= can name (qemu-server prefixes the dir) */
+	bool roms_known;
+	struct pt_strv roms;
+	bool pools_known;
+	struct pt_hugepage_pool pools[8];
+	size_t npools;
+};
+
 struct pt_host {
 	enum pt_root_mode mode;
 	struct pt_snapshot_meta meta; /* from the snapshot, or the running system when live */
@@ -324,6 +359,9 @@ struct pt_host {
 	int plan_kernel_cmdline_err;
 	struct pt_overrides plan_overrides;
 
+	/* The node's VMs: only `vm` reads them (pt_facts_vms). */
+	struct pt_vms vms;
+
 	/* Problems met while reading (bad attribute values, unreadable files): "path: why". */
 	struct pt_strv problems;
 };
@@ -340,6 +378,10 @@ const struct pt_raw_file *pt_host_raw_file(const struct pt_host *h, const char *
 /* The module list read from path (pt_host.module_lists), or NULL. */
 const struct pt_modlist_file *pt_host_module_list(const struct pt_host *h, const char *path);
 const struct pt_iommu_group *pt_host_find_group(const struct pt_host *h, int id);
+/* The VM vmid of this node, or NULL. */
+const struct pt_vm *pt_host_find_vm(const struct pt_host *h, unsigned long vmid);
+/* The hugepage pool of size_kb, or NULL. */
+const struct pt_hugepage_pool *pt_host_find_pool(const struct pt_host *h, unsigned long size_kb);
 
 /* Class helpers (linux include/linux/pci_ids.h: 0x03xx display, 0x0604 PCI bridge). */
 bool pt_pci_is_display(const struct pt_pci_dev *d);

@@ -76,6 +76,9 @@ const struct pt_source pt_sources[PT_SRC_COUNT] = {
 			       PT_CAPTURE_AS_IS},
 	[PT_SRC_BIND_STATE] = {PT_BIND_STATE, NULL, MIB(1), "pt_bind_state_parse (unbind)",
 			       PT_CAPTURE_AS_IS},
+	/* The cluster's PCI resource mappings (pve-guest-common PVE::Mapping::PCI). */
+	[PT_SRC_PVE_PCI_MAPPING] = {"/etc/pve/mapping/pci.cfg", NULL, MIB(1),
+				    "pt_pci_mappings_parse (vm)", PT_CAPTURE_AS_IS},
 	/* Directories whose presence is a fact: a missing file inside then means "none". */
 	[PT_SRC_ETC] = {"/etc", NULL, 0, "exists", PT_CAPTURE_AS_IS},
 	[PT_SRC_FIRMWARE] = {"/sys/firmware", NULL, 0, "exists", PT_CAPTURE_AS_IS},
@@ -101,6 +104,10 @@ const struct pt_source pt_sources[PT_SRC_COUNT] = {
 	[PT_SRC_PCI_DRIVERS] = {"/sys/bus/pci/drivers", NULL, 0, "a listing", PT_CAPTURE_LISTING},
 	[PT_SRC_MODULE_PARAMS] = {NULL, module_params, 0, "none yet (bug reports)",
 				  PT_CAPTURE_LISTING},
+	/* The node's VM configs (qemu-server): descriptions and MAC addresses are redacted
+	 * like every captured text. */
+	[PT_SRC_PVE_VMS] = {"/etc/pve/qemu-server", NULL, PT_PVECONF_MAX_FILE,
+			    "pt_pveconf_parse: <vmid>.conf (vm)", PT_CAPTURE_LISTING},
 
 	[PT_SRC_PCI_DEVICES] = {"/sys/bus/pci/devices", NULL, 4096, /* config */
 				"facts/pci.c: attributes; pt_pci_config_parse: config (the max)",
@@ -134,8 +141,21 @@ const struct pt_source pt_sources[PT_SRC_COUNT] = {
 	[PT_SRC_PCI_IDS] = {NULL, pci_ids, MIB(64), "libpci", PT_CAPTURE_FIRST},
 	[PT_SRC_PCI_IDS_GZ] = {NULL, pci_ids_gz, MIB(64), "libpci", PT_CAPTURE_NEVER},
 	[PT_SRC_HOSTNAME] = {"/proc/sys/kernel/hostname", NULL, 0,
-			     "snapshot/capture.c: redacted from what it captures",
+			     "snapshot/capture.c: redacted from what it captures; the node name "
+			     "a mapping names (vm)",
 			     PT_CAPTURE_NEVER},
+	/* qemu-server writes <vmid>.pid while a VM runs: runtime state of the live host. */
+	[PT_SRC_QEMU_PIDS] = {"/var/run/qemu-server", NULL, 64, "facts/vms.c: <vmid>.pid (vm)",
+			      PT_CAPTURE_NEVER},
+	[PT_SRC_PROC] = {"/proc", NULL, 0, "facts/vms.c: whether /proc/<pid> exists (vm)",
+			 PT_CAPTURE_NEVER},
+	/* Option ROM files: only their names matter, and vBIOS images are not ours to copy. */
+	[PT_SRC_KVM_ROMS] = {"/usr/share/kvm", NULL, 0, "facts/vms.c: the names (vm)",
+			     PT_CAPTURE_NEVER},
+	/* Only `vm` reads the pools yet; the snapshot does not take them yet. */
+	[PT_SRC_HUGEPAGES] = {"/sys/kernel/mm/hugepages", NULL, 64,
+			      "facts/vms.c: hugepages-<kB>kB/{nr,free}_hugepages (vm)",
+			      PT_CAPTURE_NEVER},
 	[PT_SRC_SNAPSHOT_META] = {PT_SNAPSHOT_META_PATH, NULL, KIB(64), "pt_snapshot_meta_parse",
 				  PT_CAPTURE_WRITTEN},
 };
