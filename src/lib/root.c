@@ -42,6 +42,9 @@ struct pt_root {
 	struct pt_memtree *tree; /* ARCHIVE */
 	FILE *trace;
 	int lock_fd; /* the tool lock while held, else -1 */
+	/* Other programs' lock files held with the tool lock (pt_root_lock_also). */
+	int other_locks[4];
+	size_t nother_locks;
 	/* Fallback walk state: the resolved path relative to dirfd. */
 	struct pt_strbuf walk;
 	size_t walk_stack[PT_INROOT_MAX_DEPTH + PT_INROOT_MAX_LINKS + 2];
@@ -845,10 +848,65 @@ int pt_root_lock(struct pt_root *r, char **ret_error)
 
 void pt_root_unlock(struct pt_root *r)
 {
-	if (r && r->lock_fd >= 0) {
+	if (!r)
+		return;
+	while (r->nother_locks > 0)
+		close(r->other_locks[--r->nother_locks]);
+	if (r->lock_fd >= 0) {
 		close(r->lock_fd); /* releases the flock */
 		r->lock_fd = -1;
 	}
+}
+
+int pt_root_lock_also(struct pt_root *r, const char *path, char **ret_error)
+{
+	const char *name;
+	int dfd, fd, e;
+
+	if (r->lock_fd < 0)
+		return set_msg(ret_error, -ENOLCK, "%s: taken without the passthru lock", path);
+	if (r->nother_locks == ELEMENTSOF(r->other_locks))
+		return set_msg(ret_error, -EMFILE, "%s: too many locks", path);
+	e = open_parent(r, path, &dfd, &name);
+	if (e == -ENOENT) {
+		char *dir = strndup(path, (size_t)(strrchr(path, '/') - path));
+
+		e = dir ? pt_root_mkdirs(r, dir, 0755) : -ENOMEM;
+		free(dir);
+		if (e >= 0)
+			e = open_parent(r, path, &dfd, &name);
+	}
+	if (e < 0)
+		return set_msg(ret_error, e, "cannot open the directory of %s: %s", path,
+			       strerror(-e));
+	fd = openat(dfd, name, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, 0644);
+	e = fd < 0 ? -errno : 0;
+	close(dfd);
+	if (e < 0)
+		return set_msg(ret_error, e, "cannot open %s: %s", path, strerror(-e));
+	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		e = -errno;
+		close(fd);
+		return set_msg(ret_error, e,
+			       e == -EWOULDBLOCK ? "%s is held by another program (qm, the API, "
+						   "a backup): try again when it is done"
+						 : "cannot lock %s",
+			       path);
+	}
+	r->other_locks[r->nother_locks++] = fd;
+	return 0;
+}
+
+/*
+ * pmxcfs (/etc/pve, a FUSE file system) fixes every file's mode and owner itself and refuses
+ * other ones (pve-cluster src/pmxcfs/pmxcfs.c cfs_fuse_chmod, cfs_fuse_chown): a write there
+ * leaves both to it.
+ */
+static bool dir_is_fuse(int dfd)
+{
+	struct statfs sfs;
+
+	return fstatfs(dfd, &sfs) == 0 && sfs.f_type == FUSE_SUPER_MAGIC;
 }
 
 /*
@@ -952,12 +1010,13 @@ int pt_root_write(struct pt_root *r, const char *path, const char *expect, size_
 		step = "write";
 		goto fail;
 	}
-	if ((e = fault("chmod")) < 0 || fchmod(fd, st.st_mode ? st.st_mode & 07777 : mode) < 0) {
+	if ((e = fault("chmod")) < 0 ||
+	    (!dir_is_fuse(dfd) && fchmod(fd, st.st_mode ? st.st_mode & 07777 : mode) < 0)) {
 		e = e < 0 ? e : -errno;
 		step = "set the mode of";
 		goto fail;
 	}
-	if (st.st_mode && (st.st_uid != geteuid() || st.st_gid != getegid()) &&
+	if (st.st_mode && (st.st_uid != geteuid() || st.st_gid != getegid()) && !dir_is_fuse(dfd) &&
 	    fchown(fd, st.st_uid, st.st_gid) < 0) {
 		e = -errno;
 		step = "set the owner of";

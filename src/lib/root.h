@@ -109,6 +109,13 @@ int pt_file_write_atomic(const char *path, const void *buf, size_t len, unsigned
 #define PT_ROOT_LOCK_PATH "/var/lib/passthru/lock"
 int pt_root_lock(struct pt_root *r, char **ret_error);
 void pt_root_unlock(struct pt_root *r);
+/*
+ * With the tool lock held, also takes another program's lock file (flock, exclusive, not
+ * waiting), creating it and its directory as that program would; released by
+ * pt_root_unlock. qemu-server locks a VM's config with /var/lock/qemu-server/lock-<vmid>.conf.
+ * -EWOULDBLOCK when another process holds it (*ret_error says so).
+ */
+int pt_root_lock_also(struct pt_root *r, const char *path, char **ret_error);
 bool pt_root_writable(const struct pt_root *r);
 
 /*

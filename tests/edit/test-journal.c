@@ -201,7 +201,7 @@ static void test_commit_undo(void **state)
 	/* The journal as documented. */
 	m = slurp(strcat(strcpy((char[600]){0}, work), "/var/lib/passthru/journal/000001/manifest"),
 		  &len);
-	assert_string_equal(m, "passthru-journal 3\n"
+	assert_string_equal(m, "passthru-journal 4\n"
 			       "time 1700000000\n"
 			       "mkdir /etc/default/grub.d\n"
 			       "edit 0 file write 0644 /etc/default/grub\n"
@@ -588,7 +588,7 @@ static void test_devices(void **state)
 	/* The journal as documented: every step, the boot, what gives each device back. */
 	m = journal_file("000001", "manifest");
 	assert_string_equal(
-		m, "passthru-journal 3\n"
+		m, "passthru-journal 4\n"
 		   "time 1700000000\n"
 		   "boot 0b4c6e3a-1f2d-4c5b-9e8f-7a6b5c4d3e2f\n"
 		   "run modprobe vfio-pci\n"

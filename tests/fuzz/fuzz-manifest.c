@@ -15,7 +15,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static void check_devices(const struct pt_manifest *m)
 {
-	assert(m->ndevs == 0 || (m->version == 3 && m->boot));
+	assert(m->ndevs == 0 || (m->version >= 3 && m->boot));
+	for (size_t i = 0; i < m->locks.n; i++)
+		assert(m->version >= 4 && pt_manifest_path_ok(m->locks.v[i]));
 	for (size_t i = 0; i < m->ndevs; i++) {
 		const struct pt_txn_dev *d = &m->devs[i];
 

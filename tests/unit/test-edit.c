@@ -138,7 +138,7 @@ static void test_manifest(void **state)
 	assert_int_equal(m.nsteps, 5);
 	assert_int_equal(m.steps[3].kind, PT_STEP_CMD);
 	assert_int_equal(pt_manifest_format(&m, &out), 0);
-	assert_string_equal(out.buf, "passthru-journal 3\ntime 17\nmkdir /etc/a\nmkdir /etc/a/b c\n"
+	assert_string_equal(out.buf, "passthru-journal 4\ntime 17\nmkdir /etc/a\nmkdir /etc/a/b c\n"
 				     "edit 0 file write 0640 /etc/default/grub\n"
 				     "edit 1 absent write 0644 /etc/a/b c/x y.cfg\n"
 				     "edit 2 file delete 0600 /etc/modprobe.d/old.conf\n"
@@ -156,7 +156,7 @@ static void test_manifest(void **state)
 
 	static const char *const bad[] = {
 		"",
-		"passthru-journal 4\n",
+		"passthru-journal 5\n",
 		"passthru-journal 1\ntime 1", /* torn: no newline */
 		"passthru-journal 1\nedit 1 file write 0644 /x\n",
 		"passthru-journal 1\nedit 0 absent delete 0644 /x\n",
@@ -186,11 +186,12 @@ static void test_manifest(void **state)
 	assert_int_equal(line, 2);
 }
 
-/* Version 3: the boot, a device with its writes, what gives it back, undo's commands. */
+/* The boot, a lock, a device with its writes, what gives it back, undo's commands. */
 static void test_manifest_devices(void **state)
 {
 	const char *text =
-		"passthru-journal 3\ntime 17\nboot 6f1c2c3e-8a4b\n"
+		"passthru-journal 4\ntime 17\nboot 6f1c2c3e-8a4b\n"
+		"lock /var/lock/qemu-server/lock-105.conf\n"
 		"run modprobe vfio-pci\n"
 		"edit 0 absent write 0644 /var/lib/passthru/bind.state\n"
 		"device 0000:00:05.0 on vfio-pci vfio-pci\n"
@@ -206,7 +207,10 @@ static void test_manifest_devices(void **state)
 		"undo-idle-group 7\n"
 		"undo-run update-initramfs -u -k all\n";
 	static const char *const bad[] = {
-		"passthru-journal 3\nsysfs must /sys/x v\n",			 /* no device */
+		"passthru-journal 3\nsysfs must /sys/x v\n", /* no device */
+		"passthru-journal 3\nlock /var/lock/x\n",    /* locks came with version 4 */
+		"passthru-journal 4\nlock var/lock/x\n",
+		"passthru-journal 4\nlock /var/lock/../x\n",
 		"passthru-journal 3\nboot b\ndevice 0000:00:05.0 on a -\n",	 /* no undo line */
 		"passthru-journal 3\ndevice 0000:00:05.0 on a -\nundo on a -\n", /* no boot */
 		"passthru-journal 3\nboot b\nboot c\n",
@@ -242,7 +246,9 @@ static void test_manifest_devices(void **state)
 	unsigned line;
 
 	assert_int_equal(pt_manifest_parse(text, strlen(text), &m, &line), 0);
-	assert_int_equal(m.version, 3);
+	assert_int_equal(m.version, 4);
+	assert_int_equal(m.locks.n, 1);
+	assert_string_equal(m.locks.v[0], "/var/lock/qemu-server/lock-105.conf");
 	assert_string_equal(m.boot, "6f1c2c3e-8a4b");
 	assert_int_equal(m.nsteps, 4);
 	assert_int_equal(m.steps[0].kind, PT_STEP_CMD);

@@ -282,7 +282,15 @@ void pt_txn_done(struct pt_txn *t)
 	pt_groups_done(&t->undo_idle);
 	pt_groups_done(&t->viable);
 	free(t->boot_id);
+	pt_strv_done(&t->locks);
 	*t = (struct pt_txn){0};
+}
+
+int pt_txn_add_lock(struct pt_txn *t, const char *path)
+{
+	if (path[0] != '/')
+		return -EINVAL;
+	return pt_strv_contains(&t->locks, path) ? 0 : pt_strv_push(&t->locks, path);
 }
 
 bool pt_txn_empty(const struct pt_txn *t)

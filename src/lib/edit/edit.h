@@ -115,6 +115,11 @@ struct pt_txn {
 	struct pt_groups idle, undo_idle;
 	/* Groups the commit asks the kernel about afterwards: viable for VFIO? */
 	struct pt_groups viable;
+	/*
+	 * Other programs' lock files the commit and undo hold while they write: qemu-server's
+	 * /var/lock/qemu-server/lock-<vmid>.conf for a VM config (pt_root_lock_also).
+	 */
+	struct pt_strv locks;
 	/* Loaded from a journal: the boot its sysfs writes were made in (NULL: none). */
 	char *boot_id;
 	/* Loaded from a journal written before commands were recorded: undo's are unknown. */
@@ -125,6 +130,8 @@ struct pt_txn {
  * are the same is not added (returns 0: nothing to do). */
 int pt_txn_add(struct pt_txn *t, const char *path, const char *old, size_t old_len, const char *new,
 	       size_t new_len, unsigned mode);
+/* Adds a lock file the commit and undo hold (see locks). 0, -EINVAL (not absolute), -ENOMEM. */
+int pt_txn_add_lock(struct pt_txn *t, const char *path);
 /* Adds a refresh command: after every step, and again after undo (argv NULL-terminated; why
  * may be NULL). -EINVAL for an empty argv. */
 int pt_txn_add_cmd(struct pt_txn *t, const char *const *argv, const char *why);

@@ -257,12 +257,23 @@ static int commit_order(const struct pt_txn *t, struct pt_txn_step **ret, size_t
 	return 0;
 }
 
+/* The other programs' locks t asks for (a VM config: qemu-server's), after the tool lock. */
+static int take_locks(struct pt_root *r, const struct pt_txn *t, char **ret_error)
+{
+	int e = 0;
+
+	for (size_t i = 0; e >= 0 && i < t->locks.n; i++)
+		e = pt_root_lock_also(r, t->locks.v[i], ret_error);
+	return e;
+}
+
 /* The manifest of t: its arrays are built here, everything they hold is borrowed from t. */
 static int manifest_of(const struct pt_txn *t, const struct pt_txn_step *order, size_t norder,
 		       const struct pt_strv *dirs, const char *boot, long long now,
 		       struct pt_manifest *m)
 {
-	*m = (struct pt_manifest){.time = now, .boot = (char *)boot, .mkdirs = *dirs};
+	*m = (struct pt_manifest){
+		.time = now, .boot = (char *)boot, .mkdirs = *dirs, .locks = t->locks};
 	m->edits = calloc(t->n + 1, sizeof(*m->edits));
 	m->runs = calloc(t->ncmds + 1, sizeof(*m->runs));
 	m->steps = calloc(norder + 1, sizeof(*m->steps));
@@ -729,7 +740,7 @@ int pt_journal_commit(struct pt_root *r, const struct pt_txn *t, const struct pt
 	*res = (struct pt_journal_result){.busy_group = -1};
 	if (pt_txn_empty(t))
 		return 0;
-	if ((e = pt_root_lock(r, ret_error)) < 0)
+	if ((e = pt_root_lock(r, ret_error)) < 0 || (e = take_locks(r, t, ret_error)) < 0)
 		return msg(ret_error, e, "nothing was changed");
 	if ((e = commit_checks(r, t, o, res, &boot, ret_error)) < 0)
 		goto out;
@@ -877,6 +888,8 @@ static int load(struct pt_root *r, const char *id, struct pt_txn *ret, struct pt
 		t.nsteps = m.nsteps;
 		t.undo_idle = m.undo_idle;
 		t.boot_id = m.boot;
+		t.locks = m.locks;
+		m.locks = (struct pt_strv){0};
 		m.devs = NULL, m.ndevs = 0, m.steps = NULL, m.nsteps = 0, m.boot = NULL;
 		m.undo_idle = (struct pt_groups){0};
 		e = load_progress(r, id, &t, ret_error);
@@ -1028,6 +1041,7 @@ int pt_journal_undo(struct pt_root *r, const struct pt_journal_opts *o,
 	c.t = &res->txn;
 	res->state = s;
 	if ((e = load(r, id, &res->txn, &dirs, ret_error)) < 0 ||
+	    (e = take_locks(r, &res->txn, ret_error)) < 0 ||
 	    (e = result_init(res, res->txn.nundo_cmds, res->txn.ndevs, 0)) < 0)
 		goto out;
 	if ((e = undo_checks(&c, ret_error)) < 0) {

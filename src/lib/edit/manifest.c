@@ -68,6 +68,7 @@ void pt_manifest_done(struct pt_manifest *m)
 	free(m->steps);
 	pt_groups_done(&m->undo_idle);
 	pt_strv_done(&m->mkdirs);
+	pt_strv_done(&m->locks);
 	free(m->boot);
 	memset(m, 0, sizeof(*m));
 }
@@ -415,6 +416,14 @@ static int parse_v3_line(struct pt_manifest *m, const char *w, size_t n, struct 
 			return -EINVAL;
 		return 0;
 	}
+	if (word_is(w, n, "lock")) {
+		char *path;
+		int e;
+
+		if (m->version < 4 || (e = take_path(c->p, c->end, &path)) < 0)
+			return m->version < 4 ? -EINVAL : e;
+		return pt_strv_consume(&m->locks, path);
+	}
 	if (word_is(w, n, "device"))
 		return parse_device(m, c);
 	if (word_is(w, n, "sysfs"))
@@ -635,6 +644,10 @@ int pt_manifest_format(const struct pt_manifest *m, struct pt_strbuf *out)
 
 	if (e >= 0 && m->boot)
 		e = name_ok(m->boot) ? pt_strbuf_printf(out, "boot %s\n", m->boot) : -EINVAL;
+	for (size_t i = 0; e >= 0 && i < m->locks.n; i++)
+		e = pt_manifest_path_ok(m->locks.v[i])
+			    ? pt_strbuf_printf(out, "lock %s\n", m->locks.v[i])
+			    : -EINVAL;
 	for (size_t i = 0; e >= 0 && i < m->mkdirs.n; i++)
 		e = pt_strbuf_printf(out, "mkdir %s\n", m->mkdirs.v[i]);
 	for (size_t i = 0; e >= 0 && i < m->nsteps; i++)

@@ -37,9 +37,12 @@
  * "undo-idle-group <n>": undo refuses while /dev/vfio/<n> is held open. "undo-run": what
  * undo runs once everything is given back, in order.
  *
- * Version 2 had no device, boot and undo lines; its "run" lines followed the edits and undo
- * ran them again: they read as "run" and "undo-run" both. Version 1 had no commands: undo's
- * are unknown.
+ * "lock <path>" (version 4) is a lock file of another program the commit held, and undo
+ * holds too (qemu-server's lock of a VM config).
+ *
+ * Version 3 had no lock lines. Version 2 had no device, boot and undo lines; its "run" lines
+ * followed the edits and undo ran them again: they read as "run" and "undo-run" both. Version 1 had
+ * no commands: undo's are unknown.
  */
 #pragma once
 
@@ -50,7 +53,7 @@
 #include "util/strbuf.h"
 #include "util/strv.h"
 
-#define PT_MANIFEST_VERSION 3
+#define PT_MANIFEST_VERSION 4
 
 struct pt_manifest_edit {
 	unsigned idx;
@@ -61,9 +64,10 @@ struct pt_manifest_edit {
 };
 
 struct pt_manifest {
-	int version; /* 1, 2 or 3 when parsed; written as PT_MANIFEST_VERSION */
+	int version; /* 1 to 4 when parsed; written as PT_MANIFEST_VERSION */
 	long long time;
 	char *boot; /* NULL: none */
+	struct pt_strv locks;
 	struct pt_strv mkdirs;
 	struct pt_manifest_edit *edits;
 	size_t n;
