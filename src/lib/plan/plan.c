@@ -267,6 +267,8 @@ void pt_plan_done(struct pt_plan *p)
 	pt_strv_done(&p->notes);
 	pt_strv_done(&p->refusals);
 	pt_strv_done(&p->questions);
+	pt_strv_done(&p->equivalent);
+	free(p->next);
 	pt_strv_done(&p->blockers);
 	*p = (struct pt_plan){0};
 }

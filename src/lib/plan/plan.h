@@ -49,6 +49,10 @@ struct pt_plan {
 	/* What must be answered before the plan can reach its goal (the boot path its
 	 * command-line edit needs): apply refuses while there is one. */
 	struct pt_strv questions;
+	/* The same change as another tool's command line (vm plan: `qm set ...`), or empty. */
+	struct pt_strv equivalent;
+	/* What to do once it is applied, when not the host's apply-reboot-verify (vm plan). */
+	char *next;
 };
 
 /*

@@ -58,7 +58,9 @@ static void print_next(const struct pt_plan *p, const struct pt_plan_request *re
 	if (p->refused || p->questions.n)
 		return;
 	fputs("\nNext:\n", out);
-	if (p->txn.n) {
+	if (p->next) {
+		fprintf(out, "  %s\n", p->next);
+	} else if (p->txn.n) {
 		fputs("  passthru apply", out);
 		plan_options_text(req, out);
 		fprintf(out, " %s, reboot, then passthru verify %s\n", slot, slot);
@@ -128,6 +130,11 @@ static int render_text(const struct pt_host *h, const struct pt_plan *p,
 		for (size_t i = 0; i < p->questions.n; i++)
 			fprintf(out, "  - %s\n", p->questions.v[i]);
 	}
+	if (p->equivalent.n && !p->refused) {
+		fputs("\nThe same with Proxmox's tools:\n", out);
+		for (size_t i = 0; i < p->equivalent.n; i++)
+			fprintf(out, "  %s\n", p->equivalent.v[i]);
+	}
 	if (next)
 		print_next(p, req, slot, out);
 	return 0;
@@ -189,6 +196,8 @@ static int render_json(const struct pt_host *h, const struct pt_plan *p, FILE *o
 	json_object_object_add(doc, "blockers", strv_json(&p->blockers));
 	json_object_object_add(doc, "refused", json_object_new_boolean(p->refused));
 	json_object_object_add(doc, "questions", strv_json(&p->questions));
+	if (p->equivalent.n)
+		json_object_object_add(doc, "equivalent", strv_json(&p->equivalent));
 	e = pt_json_print(doc, out);
 	json_object_put(doc);
 	return e;
