@@ -190,7 +190,11 @@ static void test_checks(void **state)
 	assert_error(&no_default, "s=x",
 		     "format error\ns: value must be at least 2 characters "
 		     "long\n");
-	assert_null(pt_pveconf_key_schema("hostpci0")); /* not judged by pveconf */
+	/* pveconf judges hostpci0..15 with the hostpci schema */
+	assert_ptr_equal(pt_pveconf_key_schema("hostpci0"), hostpci);
+	assert_ptr_equal(pt_pveconf_key_schema("hostpci15"), hostpci);
+	assert_null(pt_pveconf_key_schema("hostpci16"));
+	assert_null(pt_pveconf_key_schema("net0"));
 }
 
 static void test_formats(void **state)
