@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * PVE property strings (parse/propstr), against the schemas pveconf judges and one with an
- * alias and no optional keys. Besides "no crash": a parsed item's bytes are the input's bytes at
- * its offset (booleans aside, which are stored as 1/0), one item per key, and an error is one of
- * Proxmox's messages ending in a newline.
+ * PVE property strings (parse/propstr), against the schemas pveconf judges (hostpciN's with a
+ * registered format among them) and one with an alias and no optional keys. Besides "no crash": a
+ * parsed item's bytes are the input's bytes at its offset (booleans aside, which are stored as
+ * 1/0), one item per key, and an error is one of Proxmox's messages ending in a newline.
  */
 #include <assert.h>
 #include <errno.h>
@@ -83,6 +83,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check(pt_pveconf_key_schema("machine"), s, size);
 	check(pt_pveconf_key_schema("vga"), s, size);
 	check(pt_pveconf_key_schema("memory"), s, size);
+	check(pt_pveconf_key_schema("hostpci0"), s, size);
 	check(&drive, s, size);
 	(void)pt_propstr_parse_boolean(s, size);
 	(void)pt_propstr_is_integer(s, size);

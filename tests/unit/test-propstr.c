@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Proxmox property strings (parse/propstr). Expected texts are pve-common JSONSchema.pm's
- * (parse_property_string, check_prop) as PVE::Exception prints them. The hostpci schema below
- * restates qemu-server src/PVE/QemuServer/PCI.pm $hostpci_fmt for the test only.
+ * (parse_property_string, check_prop) as PVE::Exception prints them. The hostpci schema is
+ * parse/hostpci.h's (qemu-server src/PVE/QemuServer/PCI.pm $hostpci_fmt).
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -13,68 +13,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "parse/hostpci.h"
 #include "parse/propstr.h"
 #include "parse/pveconf.h"
 #include "util/macro.h"
 
-static bool hex(char c)
-{
-	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
-}
-
-/* (?:[a-f0-9]{4,}:)?[a-f0-9]{2}:[a-f0-9]{2}(?:\.[a-f0-9])? from *i; false if none */
-static bool pci_id(const char *s, size_t len, size_t *i)
-{
-	size_t j = *i, n = 0;
-
-	while (j + n < len && hex(s[j + n]))
-		n++;
-	if (n >= 4 && j + n < len && s[j + n] == ':')
-		j += n + 1;
-	if (len - j < 5 || !hex(s[j]) || !hex(s[j + 1]) || s[j + 2] != ':' || !hex(s[j + 3]) ||
-	    !hex(s[j + 4]))
-		return false;
-	j += 5;
-	if (j + 1 < len && s[j] == '.' && hex(s[j + 1]))
-		j += 2;
-	*i = j;
-	return true;
-}
-
-/* $PCIRE(;$PCIRE)* */
-static bool pci_ids(const char *s, size_t len)
-{
-	size_t i = 0;
-
-	if (!pci_id(s, len, &i))
-		return false;
-	while (i < len && s[i] == ';') {
-		i++;
-		if (!pci_id(s, len, &i))
-			return false;
-	}
-	return i == len;
-}
-
-/* [^,;]+ */
-static bool romfile(const char *s, size_t len)
-{
-	return len > 0 && !memchr(s, ',', len) && !memchr(s, ';', len);
-}
-
-static const struct pt_propstr_key hostpci_keys[] = {
-	{.name = "host",
-	 .type = PT_PROPSTR_STRING,
-	 .default_key = true,
-	 .optional = true,
-	 .pattern = pci_ids},
-	{.name = "mapping", .type = PT_PROPSTR_STRING, .optional = true},
-	{.name = "rombar", .type = PT_PROPSTR_BOOLEAN, .optional = true},
-	{.name = "romfile", .type = PT_PROPSTR_STRING, .optional = true, .pattern = romfile},
-	{.name = "pcie", .type = PT_PROPSTR_BOOLEAN, .optional = true},
-	{.name = "x-vga", .type = PT_PROPSTR_BOOLEAN, .optional = true},
-};
-static const struct pt_propstr_schema hostpci = PT_PROPSTR_SCHEMA(hostpci_keys);
+static const struct pt_propstr_schema *const hostpci = &pt_hostpci_schema;
 
 static const struct pt_propstr_key drive_keys[] = {
 	{.name = "volume", .alias = "file"},
@@ -128,7 +72,7 @@ static void test_default_key(void **state)
 	char *err;
 
 	(void)state;
-	err = parse(&hostpci, "0000:01:00,pcie=1,x-vga=on", &ps);
+	err = parse(hostpci, "0000:01:00,pcie=1,x-vga=on", &ps);
 	assert_string_equal(err, "");
 	free(err);
 	assert_int_equal(ps.n, 3);
@@ -144,26 +88,26 @@ static void test_default_key(void **state)
 	assert_int_equal(it->boolean, 1);
 	assert_int_equal(it->offset, 18);
 	assert_null(pt_propstr_get(&ps, "rombar"));
-	assert_ptr_equal(pt_propstr_default_key(&hostpci), &hostpci_keys[0]);
+	assert_string_equal(pt_propstr_default_key(hostpci)->name, "host");
 	assert_null(pt_propstr_default_key(&no_default));
 	pt_propstr_done(&ps);
 
-	assert_ok(&hostpci, "host=01:00.0;02:00.0,rombar=0");
-	assert_ok(&hostpci, ",,01:00,, ,");	      /* empty and blank parts are skipped */
-	assert_ok(&hostpci, "mapping=gpu,pcie=TRUE"); /* booleans in any case */
-	assert_ok(&hostpci, "");
+	assert_ok(hostpci, "host=01:00.0;02:00.0,rombar=0");
+	assert_ok(hostpci, ",,01:00,, ,");	     /* empty and blank parts are skipped */
+	assert_ok(hostpci, "mapping=gpu,pcie=TRUE"); /* booleans in any case */
+	assert_ok(hostpci, "");
 }
 
 static void test_duplicates(void **state)
 {
 	(void)state;
-	assert_error(&hostpci, "01:00,02:00",
+	assert_error(hostpci, "01:00,02:00",
 		     "duplicate key in comma-separated list property: host\n");
-	assert_error(&hostpci, "host=01:00,02:00",
+	assert_error(hostpci, "host=01:00,02:00",
 		     "duplicate key in comma-separated list property: host\n");
-	assert_error(&hostpci, "01:00,host=02:00",
+	assert_error(hostpci, "01:00,host=02:00",
 		     "duplicate key in comma-separated list property: host\n");
-	assert_error(&hostpci, "pcie=1,x-vga=1,pcie=0",
+	assert_error(hostpci, "pcie=1,x-vga=1,pcie=0",
 		     "duplicate key in comma-separated list property: pcie\n");
 	/* an alias is looked up as written: "volume" twice overwrites, "file" after it does not */
 	assert_ok(&drive, "volume=a,volume=b");
@@ -176,13 +120,13 @@ static void test_duplicates(void **state)
 static void test_syntax_errors(void **state)
 {
 	(void)state;
-	assert_error(&hostpci, "foo=1", "invalid key in comma-separated list property: foo\n");
+	assert_error(hostpci, "foo=1", "invalid key in comma-separated list property: foo\n");
 	/* nothing is trimmed */
-	assert_error(&hostpci, "01:00, pcie=1",
+	assert_error(hostpci, "01:00, pcie=1",
 		     "invalid key in comma-separated list property:  pcie\n");
-	assert_error(&hostpci, "PCIE=1", "invalid key in comma-separated list property: PCIE\n");
-	assert_error(&hostpci, "=1", "missing key in comma-separated list property\n");
-	assert_error(&hostpci, "pcie=", "missing key in comma-separated list property\n");
+	assert_error(hostpci, "PCIE=1", "invalid key in comma-separated list property: PCIE\n");
+	assert_error(hostpci, "=1", "missing key in comma-separated list property\n");
+	assert_error(hostpci, "pcie=", "missing key in comma-separated list property\n");
 	assert_error(&no_default, "5",
 		     "value without key, but schema does not define a default key\n");
 }
@@ -194,12 +138,12 @@ static void test_checks(void **state)
 	const struct pt_propstr_schema *memory = pt_pveconf_key_schema("memory");
 
 	(void)state;
-	assert_error(&hostpci, "pcie=maybe",
+	assert_error(hostpci, "pcie=maybe",
 		     "format error\npcie: type check ('boolean') failed - got 'maybe'\n");
 	/* patterns are case-sensitive: Proxmox wants lower-case PCI ids */
-	assert_error(&hostpci, "01:0A.0",
+	assert_error(hostpci, "01:0A.0",
 		     "format error\nhost: value does not match the regex pattern\n");
-	assert_error(&hostpci, "01:00.0;",
+	assert_error(hostpci, "01:00.0;",
 		     "format error\nhost: value does not match the regex "
 		     "pattern\n");
 	/* several errors, one line each (schema order) */
@@ -246,7 +190,33 @@ static void test_checks(void **state)
 	assert_error(&no_default, "s=x",
 		     "format error\ns: value must be at least 2 characters "
 		     "long\n");
-	assert_null(pt_pveconf_key_schema("hostpci0")); /* not judged by pveconf */
+	/* pveconf judges hostpci0..15 with the hostpci schema */
+	assert_ptr_equal(pt_pveconf_key_schema("hostpci0"), hostpci);
+	assert_ptr_equal(pt_pveconf_key_schema("hostpci15"), hostpci);
+	assert_null(pt_pveconf_key_schema("hostpci16"));
+	assert_null(pt_pveconf_key_schema("net0"));
+}
+
+static void test_formats(void **state)
+{
+	(void)state;
+	assert_ok(hostpci, "mapping=gpu0");
+	assert_ok(hostpci, "mapping=My_GPU-1"); /* $CONFIGID_RE is case-insensitive */
+	/* check_prop(): "invalid format - $@", the message's own newline and the line's */
+	assert_error(hostpci, "mapping=0gpu",
+		     "format error\nmapping: invalid format - invalid configuration ID '0gpu'\n\n");
+	assert_error(hostpci, "mapping=a.b,pcie=x",
+		     "format error\nmapping: invalid format - invalid configuration ID 'a.b'\n\n"
+		     "pcie: type check ('boolean') failed - got 'x'\n");
+	assert_true(pt_propstr_is_configid("ab", 2));
+	assert_true(pt_propstr_is_configid("ab\n", 3)); /* Perl's "$" */
+	assert_false(pt_propstr_is_configid("a", 1));
+	assert_false(pt_propstr_is_configid("_a", 2));
+	assert_false(pt_propstr_is_configid("a b", 3));
+	/* a pattern's "$" also matches before a final newline, as Perl's does */
+	assert_ok(hostpci, "01:00.0\n");
+	assert_error(hostpci, "01:00.0\n\n",
+		     "format error\nhost: value does not match the regex pattern\n");
 }
 
 static void test_numbers_and_booleans(void **state)
@@ -280,27 +250,31 @@ static void test_odd_bytes(void **state)
 
 	(void)state;
 	/* a NUL byte is an ordinary byte, in values and in messages */
-	assert_int_equal(pt_propstr_parse(&hostpci, nul, sizeof(nul) - 1, &ps, &err), 0);
+	assert_int_equal(pt_propstr_parse(hostpci, nul, sizeof(nul) - 1, &ps, &err), 0);
 	assert_int_equal(pt_propstr_get(&ps, "romfile")->value_len, 3);
 	assert_memory_equal(pt_propstr_get(&ps, "romfile")->value, "a\0b", 4);
 	pt_propstr_done(&ps);
-	assert_int_equal(pt_propstr_parse(&hostpci, "x-vga=\0", 7, &ps, &err), -EINVAL);
+	assert_int_equal(pt_propstr_parse(hostpci, "x-vga=\0", 7, &ps, &err), -EINVAL);
 	assert_memory_equal(err.buf,
 			    "format error\nx-vga: type check ('boolean') failed - got '\0'\n",
 			    err.len);
 	pt_strbuf_done(&err);
-	assert_int_equal(pt_propstr_parse(&hostpci, NULL, 0, &ps, NULL), 0);
+	assert_int_equal(pt_propstr_parse(hostpci, NULL, 0, &ps, NULL), 0);
 	assert_int_equal(ps.n, 0);
 	pt_propstr_done(&ps);
-	assert_int_equal(pt_propstr_parse(&hostpci, NULL, 1, &ps, NULL), -EINVAL);
+	assert_int_equal(pt_propstr_parse(hostpci, NULL, 1, &ps, NULL), -EINVAL);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_default_key),	     cmocka_unit_test(test_duplicates),
-		cmocka_unit_test(test_syntax_errors),	     cmocka_unit_test(test_checks),
-		cmocka_unit_test(test_numbers_and_booleans), cmocka_unit_test(test_odd_bytes),
+		cmocka_unit_test(test_default_key),
+		cmocka_unit_test(test_duplicates),
+		cmocka_unit_test(test_syntax_errors),
+		cmocka_unit_test(test_checks),
+		cmocka_unit_test(test_numbers_and_booleans),
+		cmocka_unit_test(test_odd_bytes),
+		cmocka_unit_test(test_formats),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

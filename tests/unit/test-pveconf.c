@@ -686,6 +686,65 @@ static void test_propstr_duplicate_key(void **state)
 	pt_pveconf_done(&doc);
 }
 
+/* hostpciN values are judged with qemu-server's $hostpci_fmt: a bad one is dropped. */
+static void test_hostpci_values(void **state)
+{
+	static const char conf[] = "hostpci0: 0000:01:00,pcie=1,x-vga=1\n"
+				   "hostpci1: 01:00.A\n"
+				   "hostpci2: 02:00,pcie=1,pcie=0\n"
+				   "hostpci3: 03:00,rom-bar=0\n"
+				   "hostpci4: 04:00,x-vga=maybe\n"
+				   "hostpci5: mapping=g\n"
+				   "hostpci6: mapping=gpu0,rombar=off\n";
+	const struct pt_pveconf_section *m;
+	struct pt_pveconf_doc doc;
+	char *reason = NULL;
+
+	(void)state;
+	assert_int_equal(PARSE(conf, &doc), 0);
+	m = pt_pveconf_main(&doc);
+	assert_string_equal(pt_pveconf_get(&doc, m, "hostpci0")->effective,
+			    "0000:01:00,pcie=1,x-vga=1");
+	/* kept as written: Proxmox parses the value again where it uses it */
+	assert_string_equal(pt_pveconf_get(&doc, m, "hostpci6")->effective,
+			    "mapping=gpu0,rombar=off");
+	assert_proxmox(problem(&doc, PT_PVECONF_BAD_VALUE, 2),
+		       "vm 105 - unable to parse value of 'hostpci1' - format error\n"
+		       "host: value does not match the regex pattern\n");
+	assert_string_equal(problem(&doc, PT_PVECONF_BAD_VALUE, 2)->key, "hostpci1");
+	assert_proxmox(problem(&doc, PT_PVECONF_BAD_VALUE, 3),
+		       "vm 105 - unable to parse value of 'hostpci2' - duplicate key in "
+		       "comma-separated list property: pcie\n");
+	assert_proxmox(problem(&doc, PT_PVECONF_BAD_VALUE, 4),
+		       "vm 105 - unable to parse value of 'hostpci3' - invalid key in "
+		       "comma-separated list property: rom-bar\n");
+	assert_proxmox(problem(&doc, PT_PVECONF_BAD_VALUE, 5),
+		       "vm 105 - unable to parse value of 'hostpci4' - format error\n"
+		       "x-vga: type check ('boolean') failed - got 'maybe'\n");
+	assert_proxmox(problem(&doc, PT_PVECONF_BAD_VALUE, 6),
+		       "vm 105 - unable to parse value of 'hostpci5' - format error\n"
+		       "mapping: invalid format - invalid configuration ID 'g'\n\n");
+	/* one line, the empty line after the format's message left out */
+	assert_string_equal(problem(&doc, PT_PVECONF_BAD_VALUE, 6)->message,
+			    "unable to parse value of 'hostpci5' - format error; mapping: invalid "
+			    "format - invalid configuration ID 'g'");
+	assert_int_equal(doc.n_problems, 5);
+	for (unsigned i = 1; i <= 5; i++) {
+		char key[16];
+
+		snprintf(key, sizeof(key), "hostpci%u", i);
+		assert_null(pt_pveconf_get(&doc, m, key));
+	}
+	/* strict mode dies with the first */
+	assert_ptr_equal(pt_pveconf_strict_error(&doc), problem(&doc, PT_PVECONF_BAD_VALUE, 2));
+	/* a bad value is not written; a good one is */
+	assert_int_equal(pt_pveconf_set(&doc, "hostpci7", "07:00,pcie=2", &reason), -EINVAL);
+	assert_non_null(strstr(reason, "pcie: type check ('boolean') failed - got '2'"));
+	free(reason);
+	assert_int_equal(pt_pveconf_set(&doc, "hostpci7", "07:00,pcie=1", NULL), 0);
+	pt_pveconf_done(&doc);
+}
+
 static void test_values(void **state)
 {
 	static const char conf[] = "numa: Yes\n"
@@ -898,6 +957,7 @@ int main(void)
 		cmocka_unit_test(test_huge_description),
 		cmocka_unit_test(test_odd_headers),
 		cmocka_unit_test(test_propstr_duplicate_key),
+		cmocka_unit_test(test_hostpci_values),
 		cmocka_unit_test(test_values),
 		cmocka_unit_test(test_special_lines),
 		cmocka_unit_test(test_duplicate_sections),

@@ -458,6 +458,10 @@ static void expect_spec_error(const char *value, const char *want)
 	free(err);
 }
 
+/* The texts of pve-common's parse_property_string() for a value $hostpci_fmt refuses. */
+#define BAD_VALUE(key, why) "format error\n" key ": " why "\n"
+#define BAD_PATTERN(key)    BAD_VALUE(key, "value does not match the regex pattern")
+
 /* What the schema accepts, and what it refuses (Proxmox drops such a key when reading). */
 static void test_spec(void **state)
 {
@@ -469,38 +473,71 @@ static void test_spec(void **state)
 					  &s, &err),
 			 -EINVAL);
 	/* parse_property_string trims nothing: " x-vga" is an unknown key */
-	assert_string_equal(err, " x-vga: property is not defined in schema");
+	assert_string_equal(err, "invalid key in comma-separated list property:  x-vga\n");
 	free(err);
 	assert_int_equal(pt_hostpci_parse("0000:01:00;02:00.1,pcie=yes,rombar=OFF,driver=keep,"
 					  "romfile=vbios.rom",
 					  &s, &err),
 			 0);
+	assert_null(err);
 	assert_string_equal(s.host, "0000:01:00;02:00.1");
 	assert_true(s.pcie);
 	assert_true(s.rombar_set);
 	assert_false(s.rombar);
+	assert_false(s.x_vga);
 	assert_string_equal(s.driver, "keep");
+	assert_string_equal(s.romfile, "vbios.rom");
+	assert_null(s.mapping);
+	pt_hostpci_spec_done(&s);
+	assert_int_equal(pt_hostpci_parse("mapping=gpu0,mdev=nvidia-63,legacy-igd=on,x-vga=1,"
+					  "vendor-id=0x10DE,sub-device-id=0x0000",
+					  &s, &err),
+			 0);
+	assert_null(s.host);
+	assert_string_equal(s.mapping, "gpu0");
+	assert_string_equal(s.mdev, "nvidia-63");
+	assert_true(s.legacy_igd && s.x_vga);
+	assert_false(s.rombar_set);
+	assert_string_equal(s.vendor_id, "0x10DE");
+	assert_string_equal(s.sub_device_id, "0x0000");
 	pt_hostpci_spec_done(&s);
 
+	/* duplicate keys, the default key bare or by name */
 	expect_spec_error("01:00,host=02:00",
-			  "duplicate key in comma-separated list property: host");
-	expect_spec_error("01:00,02:00", "duplicate key in comma-separated list property: host");
-	expect_spec_error("01:00.A", "host: value does not match the regex pattern");
-	expect_spec_error("1:00.0", "host: value does not match the regex pattern");
-	expect_spec_error("001:01:00.0", "host: value does not match the regex pattern");
-	expect_spec_error("01:00;", "host: value does not match the regex pattern");
-	expect_spec_error("01:00,pcie=maybe", "pcie: type check ('boolean') failed - got 'maybe'");
-	expect_spec_error("01:00,vendor-id=10de",
-			  "vendor-id: value does not match the regex pattern");
-	expect_spec_error("01:00,vendor-id=0X10de",
-			  "vendor-id: value does not match the regex pattern");
+			  "duplicate key in comma-separated list property: host\n");
+	expect_spec_error("01:00,02:00", "duplicate key in comma-separated list property: host\n");
+	expect_spec_error("01:00,pcie=1,pcie=0",
+			  "duplicate key in comma-separated list property: pcie\n");
+	/* unknown keys: the name as written, in any case */
+	expect_spec_error("01:00,foo=1", "invalid key in comma-separated list property: foo\n");
+	expect_spec_error("01:00,PCIE=1", "invalid key in comma-separated list property: PCIE\n");
+	/* bad host patterns: lower-case hex only, a domain of 4 digits or more, no empty item */
+	expect_spec_error("01:00.A", BAD_PATTERN("host"));
+	expect_spec_error("1:00.0", BAD_PATTERN("host"));
+	expect_spec_error("001:01:00.0", BAD_PATTERN("host"));
+	expect_spec_error("01:00;", BAD_PATTERN("host"));
+	expect_spec_error("0000:01:00.0.1", BAD_PATTERN("host"));
+	/* bad booleans: parse_boolean() knows 1|on|yes|true, 0|off|no|false */
+	expect_spec_error("01:00,pcie=maybe",
+			  BAD_VALUE("pcie", "type check ('boolean') failed - got 'maybe'"));
+	expect_spec_error("01:00,rombar=2",
+			  BAD_VALUE("rombar", "type check ('boolean') failed - got '2'"));
+	expect_spec_error("01:00,vendor-id=10de", BAD_PATTERN("vendor-id"));
+	expect_spec_error("01:00,vendor-id=0X10de", BAD_PATTERN("vendor-id"));
 	expect_spec_error("01:00,driver=vfio-pci",
-			  "driver: value does not match the regex pattern");
-	expect_spec_error("01:00,mdev=a.b", "mdev: value does not match the regex pattern");
-	expect_spec_error("01:00,romfile=a;b", "romfile: value does not match the regex pattern");
-	expect_spec_error("mapping=g", "mapping: value does not match the regex pattern");
-	expect_spec_error("01:00,pcie=", "missing key or value in comma-separated list property");
-	expect_spec_error("01:00,foo=1", "foo: property is not defined in schema");
+			  BAD_VALUE("driver", "value 'vfio-pci' does not have a value in the "
+					      "enumeration 'vfio, keep'"));
+	expect_spec_error("01:00,mdev=a.b", BAD_PATTERN("mdev"));
+	expect_spec_error("01:00,romfile=a;b", BAD_PATTERN("romfile"));
+	/* pve-configid's message ends in a newline of its own: an empty line follows */
+	expect_spec_error(
+		"mapping=g",
+		"format error\nmapping: invalid format - invalid configuration ID 'g'\n\n");
+	/* several errors, one line each, in the schema's order (Proxmox: hash order) */
+	expect_spec_error("01:0A,x-vga=2",
+			  "format error\nhost: value does not match the regex pattern\n"
+			  "x-vga: type check ('boolean') failed - got '2'\n");
+	expect_spec_error("01:00,pcie=", "missing key in comma-separated list property\n");
 }
 
 static void test_machine_type(void **state)
@@ -557,9 +594,10 @@ static void test_mapping_file(void **state)
 	assert_int_equal(maps.warnings.n, 6);
 	assert_string_equal(maps.warnings.v[0], "line 6: (section 'a1') - unable to parse value "
 						"of 'foo': unexpected property 'foo'");
-	assert_string_equal(maps.warnings.v[1],
-			    "line 7: (section 'a1') - unable to parse value of 'map': path: value "
-			    "does not match the regex pattern");
+	assert_string_equal(
+		maps.warnings.v[1],
+		"line 7: (section 'a1') - unable to parse value of 'map': invalid format "
+		"- format error; path: value does not match the regex pattern");
 	/* "0" ends the section like an empty line; the next line belongs to none */
 	assert_string_equal(
 		maps.warnings.v[2],
@@ -567,8 +605,8 @@ static void test_mapping_file(void **state)
 	assert_string_equal(maps.warnings.v[3],
 			    "line 11: (skip section 'b!'): invalid configuration ID 'b!'");
 	assert_string_equal(maps.warnings.v[4],
-			    "line 16: (section 'nomap') - unable to parse value of 'map': value "
-			    "without key, but schema does not define a default key");
+			    "line 16: (section 'nomap') - unable to parse value of 'map': invalid "
+			    "format - value without key, but schema does not define a default key");
 	assert_string_equal(maps.warnings.v[5],
 			    "line 14: (skip section 'nomap'): missing value for required option "
 			    "'map'");
@@ -576,6 +614,26 @@ static void test_mapping_file(void **state)
 	mapping_cfg("m1\n\tmap node=pve,path=0000:01:00,id=10de:2204\n\tmdev\n\tmdev 0\n");
 	assert_true(maps.v[0].mdev);
 	assert_int_equal(maps.warnings.n, 1);
+
+	/* $map_fmt's node is a pve-node; every missing required key is named */
+	mapping_cfg("m2\n\tmap node=pve_1,path=0000:01:00,iommugroup=x\n"
+		    "\tmap node=pve-1,path=0000:01:00.0;0001:02:00,id=10DE:2204,iommugroup=-1,"
+		    "description=GPU\n");
+	assert_int_equal(maps.n, 1);
+	assert_int_equal(maps.v[0].nmap, 1);
+	assert_string_equal(maps.v[0].map[0].node, "pve-1");
+	assert_string_equal(maps.v[0].map[0].path, "0000:01:00.0;0001:02:00");
+	assert_string_equal(maps.v[0].map[0].id, "10DE:2204");
+	assert_string_equal(maps.v[0].map[0].iommugroup, "-1");
+	assert_string_equal(maps.v[0].map[0].description, "GPU");
+	assert_null(maps.v[0].map[0].subsystem_id);
+	assert_int_equal(maps.warnings.n, 1);
+	assert_string_equal(
+		maps.warnings.v[0],
+		"line 2: (section 'm2') - unable to parse value of 'map': invalid format "
+		"- format error; node: invalid format - value does not look like a valid "
+		"node name; id: property is missing and it is not optional; iommugroup: "
+		"type check ('integer') failed - got 'x'");
 }
 
 static void test_from_host(void **state)

@@ -1,13 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include <errno.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "parse/hostpci.h"
-#include "parse/propstr-min.h"
+#include "parse/pveconf.h"
 #include "util/macro.h"
+#include "util/strbuf.h"
 
 void pt_hostpci_spec_done(struct pt_hostpci_spec *s)
 {
@@ -23,7 +22,7 @@ void pt_hostpci_spec_done(struct pt_hostpci_spec *s)
 	*s = (struct pt_hostpci_spec){0};
 }
 
-static bool all_hex_lower(const char *s, size_t n)
+static bool lower_hex(const char *s, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
 		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
@@ -31,195 +30,187 @@ static bool all_hex_lower(const char *s, size_t n)
 	return true;
 }
 
-/*
- * One address of qemu-server's $PCIRE, (?:[a-f0-9]{4,}:)?[a-f0-9]{2}:[a-f0-9]{2}(?:\.[a-f0-9])?,
- * matched whole: lower-case hex only (the schema's patterns are case-sensitive).
- */
-static bool pci_id_matches(const char *s, size_t n)
+/* [a-f0-9]{2}:[a-f0-9]{2}(?:\.[a-f0-9])?, matched whole */
+static bool bus_dev_fn(const char *s, size_t n)
 {
-	const char *last = NULL;
-	size_t colons = 0;
-
-	for (size_t i = 0; i < n; i++)
-		if (s[i] == ':') {
-			colons++;
-			last = s + i;
-		}
-	if (colons == 2) {
-		size_t dom = strcspn(s, ":");
-
-		if (dom < 4 || !all_hex_lower(s, dom))
-			return false;
-		return pci_id_matches(s + dom + 1, n - dom - 1);
-	}
-	if (colons != 1 || last != s + 2 || !all_hex_lower(s, 2))
+	if ((n != 5 && n != 7) || !lower_hex(s, 2) || s[2] != ':' || !lower_hex(s + 3, 2))
 		return false;
-	if (n == 5)
-		return all_hex_lower(s + 3, 2);
-	return n == 7 && all_hex_lower(s + 3, 2) && s[5] == '.' && all_hex_lower(s + 6, 1);
+	return n == 5 || (s[5] == '.' && lower_hex(s + 6, 1));
 }
 
-/* $PCIRE(;$PCIRE)*, the host key's pattern. */
-static bool host_matches(const char *s)
+/* (?:[a-f0-9]{4,}:)?bus:dev(.fn)?, matched whole; the domain is required with need_domain */
+static bool pci_id(const char *s, size_t n, bool need_domain)
+{
+	const char *colon = memchr(s, ':', n);
+	size_t dom = colon ? (size_t)(colon - s) : n;
+
+	if (bus_dev_fn(s, n))
+		return !need_domain;
+	return dom >= 4 && dom < n && lower_hex(s, dom) && bus_dev_fn(s + dom + 1, n - dom - 1);
+}
+
+bool pt_hostpci_ids_match(const char *s, size_t len, bool need_domain)
 {
 	for (;;) {
-		size_t n = strcspn(s, ";");
+		const char *semi = memchr(s, ';', len);
+		size_t n = semi ? (size_t)(semi - s) : len;
 
-		if (!pci_id_matches(s, n))
+		if (!pci_id(s, n, need_domain))
 			return false;
-		if (!s[n])
+		if (!semi)
 			return true;
 		s += n + 1;
+		len -= n + 1;
 	}
 }
 
-/* pve-common's pve-configid format: [a-z][a-z0-9_-]+, case-insensitive. */
-static bool configid_matches(const char *s)
+/* host: qemu-server's $PCIRE(;$PCIRE)* */
+static bool host_ids(const char *s, size_t len)
 {
-	size_t n = strlen(s);
+	return pt_hostpci_ids_match(s, len, false);
+}
 
-	if (n < 2 || !((s[0] >= 'a' && s[0] <= 'z') || (s[0] >= 'A' && s[0] <= 'Z')))
+/* romfile: [^,;]+ */
+static bool romfile_name(const char *s, size_t len)
+{
+	return len > 0 && !memchr(s, ',', len) && !memchr(s, ';', len);
+}
+
+/* mdev: [^/\.:]+ */
+static bool mdev_type(const char *s, size_t len)
+{
+	return len > 0 && !memchr(s, '/', len) && !memchr(s, '.', len) && !memchr(s, ':', len);
+}
+
+/* the ID overrides: ^0x[0-9a-fA-F]{4}$ (the prefix is required, and lower-case) */
+static bool hex_id(const char *s, size_t len)
+{
+	static const char hex[] = "0123456789abcdefABCDEF";
+
+	if (len != 6 || s[0] != '0' || s[1] != 'x')
 		return false;
-	return strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-") == n;
+	for (size_t i = 2; i < len; i++)
+		if (!s[i] || !strchr(hex, s[i]))
+			return false;
+	return true;
 }
 
-/* ^0x[0-9a-fA-F]{4}$: the prefix is required and lower-case. */
-static bool hex_id_matches(const char *s)
-{
-	return strlen(s) == 6 && s[0] == '0' && s[1] == 'x' &&
-	       strspn(s + 2, "0123456789abcdefABCDEF") == 4;
-}
+/*
+ * `driver`, the newest key: vfio and keep, the two values upstream's test config
+ * src/test/cfg2cmd/q35-linux-hostpci-driver-keep.conf uses. That its schema is an enumeration,
+ * and so the text another value is refused with, is not verified.
+ */
+static const char *const drivers[] = {"vfio", "keep", NULL};
 
-static bool romfile_matches(const char *s)
-{
-	return *s && !strpbrk(s, ",;");
-}
-
-static bool mdev_matches(const char *s)
-{
-	return *s && !strpbrk(s, "/.:");
-}
-
-static bool driver_matches(const char *s)
-{
-	return streq(s, "vfio") || streq(s, "keep");
-}
-
-/* pve-common JSONSchema parse_boolean: 1|on|yes|true, 0|off|no|false, any case. */
-static int parse_boolean(const char *s, bool *ret)
-{
-	static const char *const yes[] = {"1", "on", "yes", "true"};
-	static const char *const no[] = {"0", "off", "no", "false"};
-
-	for (size_t i = 0; i < ELEMENTSOF(yes); i++) {
-		if (strcasecmp(s, yes[i]) == 0) {
-			*ret = true;
-			return 0;
-		}
-		if (strcasecmp(s, no[i]) == 0) {
-			*ret = false;
-			return 0;
-		}
+#define OPTIONAL_BOOLEAN(n)                                               \
+	{                                                                 \
+		.name = (n), .type = PT_PROPSTR_BOOLEAN, .optional = true \
 	}
-	return -EINVAL;
-}
+#define OPTIONAL_PATTERN(n, p)                                                           \
+	{                                                                                \
+		.name = (n), .type = PT_PROPSTR_STRING, .optional = true, .pattern = (p) \
+	}
 
-enum key_kind {
-	KEY_STRING,
-	KEY_BOOL,
+/* qemu-server src/PVE/QemuServer/PCI.pm $hostpci_fmt, in its order. */
+static const struct pt_propstr_key hostpci_keys[] = {
+	{.name = "host",
+	 .type = PT_PROPSTR_STRING,
+	 .default_key = true,
+	 .optional = true,
+	 .pattern = host_ids},
+	{.name = "mapping",
+	 .type = PT_PROPSTR_STRING,
+	 .optional = true,
+	 .format = &pt_propstr_format_configid},
+	OPTIONAL_BOOLEAN("rombar"),
+	OPTIONAL_PATTERN("romfile", romfile_name),
+	OPTIONAL_BOOLEAN("pcie"),
+	OPTIONAL_BOOLEAN("x-vga"),
+	OPTIONAL_BOOLEAN("legacy-igd"),
+	OPTIONAL_PATTERN("mdev", mdev_type),
+	OPTIONAL_PATTERN("vendor-id", hex_id),
+	OPTIONAL_PATTERN("device-id", hex_id),
+	OPTIONAL_PATTERN("sub-vendor-id", hex_id),
+	OPTIONAL_PATTERN("sub-device-id", hex_id),
+	{.name = "driver", .type = PT_PROPSTR_STRING, .optional = true, .enumeration = drivers},
 };
 
-struct key_rule {
-	const char *name;
-	enum key_kind kind;
-	bool (*matches)(const char *s); /* KEY_STRING: the schema's pattern or format */
-	size_t str_off;			/* KEY_STRING: offset of the char * in the spec */
-	size_t bool_off;		/* KEY_BOOL: offset of the bool */
-	size_t set_off;			/* KEY_BOOL: offset of a "given" flag, or 0 */
+#undef OPTIONAL_BOOLEAN
+#undef OPTIONAL_PATTERN
+
+const struct pt_propstr_schema pt_hostpci_schema = PT_PROPSTR_SCHEMA(hostpci_keys);
+
+/* Where each string key of the schema goes in the spec. */
+static const struct {
+	const char *key;
+	size_t offset;
+} string_fields[] = {
+	{"host", offsetof(struct pt_hostpci_spec, host)},
+	{"mapping", offsetof(struct pt_hostpci_spec, mapping)},
+	{"romfile", offsetof(struct pt_hostpci_spec, romfile)},
+	{"mdev", offsetof(struct pt_hostpci_spec, mdev)},
+	{"vendor-id", offsetof(struct pt_hostpci_spec, vendor_id)},
+	{"device-id", offsetof(struct pt_hostpci_spec, device_id)},
+	{"sub-vendor-id", offsetof(struct pt_hostpci_spec, sub_vendor_id)},
+	{"sub-device-id", offsetof(struct pt_hostpci_spec, sub_device_id)},
+	{"driver", offsetof(struct pt_hostpci_spec, driver)},
 };
 
-#define STR(n, f, m)                                                        \
-	{                                                                   \
-		n, KEY_STRING, m, offsetof(struct pt_hostpci_spec, f), 0, 0 \
-	}
-#define BOOL(n, f)                                                           \
-	{                                                                    \
-		n, KEY_BOOL, NULL, 0, offsetof(struct pt_hostpci_spec, f), 0 \
-	}
-
-/* $hostpci_fmt of qemu-server src/PVE/QemuServer/PCI.pm, and `driver` of PVE 9.1. */
-static const struct key_rule hostpci_keys[] = {
-	STR("host", host, host_matches),
-	STR("mapping", mapping, configid_matches),
-	{"rombar", KEY_BOOL, NULL, 0, offsetof(struct pt_hostpci_spec, rombar),
-	 offsetof(struct pt_hostpci_spec, rombar_set)},
-	STR("romfile", romfile, romfile_matches),
-	BOOL("pcie", pcie),
-	BOOL("x-vga", x_vga),
-	BOOL("legacy-igd", legacy_igd),
-	STR("mdev", mdev, mdev_matches),
-	STR("vendor-id", vendor_id, hex_id_matches),
-	STR("device-id", device_id, hex_id_matches),
-	STR("sub-vendor-id", sub_vendor_id, hex_id_matches),
-	STR("sub-device-id", sub_device_id, hex_id_matches),
-	STR("driver", driver, driver_matches),
-};
-
-static const struct key_rule *find_rule(const char *key)
+static bool flag(const struct pt_propstr *ps, const char *key, bool *given)
 {
-	for (size_t i = 0; i < ELEMENTSOF(hostpci_keys); i++)
-		if (streq(hostpci_keys[i].name, key))
-			return &hostpci_keys[i];
-	return NULL;
+	const struct pt_propstr_item *it = pt_propstr_get(ps, key);
+
+	if (given)
+		*given = it != NULL;
+	return it && it->boolean == 1;
 }
 
-static int refuse(char **err, const char *key, const char *why, const char *value)
+static int fill_spec(const struct pt_propstr *ps, struct pt_hostpci_spec *s)
 {
-	if (asprintf(err, "%s: %s%s%s", key, why, value ? value : "", value ? "'" : "") < 0) {
-		*err = NULL;
-		return -ENOMEM;
+	for (size_t i = 0; i < ELEMENTSOF(string_fields); i++) {
+		const struct pt_propstr_item *it = pt_propstr_get(ps, string_fields[i].key);
+		char **dst = (char **)((char *)s + string_fields[i].offset);
+
+		if (it && !(*dst = strdup(it->value)))
+			return -ENOMEM;
 	}
-	return -EINVAL;
+	s->rombar = flag(ps, "rombar", &s->rombar_set);
+	s->pcie = flag(ps, "pcie", NULL);
+	s->x_vga = flag(ps, "x-vga", NULL);
+	s->legacy_igd = flag(ps, "legacy-igd", NULL);
+	return 0;
 }
 
-static int apply_key(struct pt_hostpci_spec *s, const struct pt_propstr_item *it, char **err)
+/* Parses value against schema; on -EINVAL *err is Proxmox's message. */
+static int parse(const struct pt_propstr_schema *schema, const char *value, struct pt_propstr *ps,
+		 char **err)
 {
-	const struct key_rule *r = find_rule(it->key);
-	char *base = (char *)s;
-	bool b;
+	struct pt_strbuf why = {0};
+	int r = pt_propstr_parse(schema, value, strlen(value), ps, &why);
 
-	if (!r)
-		return refuse(err, it->key, "property is not defined in schema", NULL);
-	if (r->kind == KEY_BOOL) {
-		if (parse_boolean(it->value, &b) < 0)
-			return refuse(err, it->key, "type check ('boolean') failed - got '",
-				      it->value);
-		*(bool *)(base + r->bool_off) = b;
-		if (r->set_off)
-			*(bool *)(base + r->set_off) = true;
-		return 0;
+	*err = NULL;
+	if (r == -EINVAL) {
+		*err = pt_strbuf_steal(&why);
+		if (!*err)
+			r = -ENOMEM;
 	}
-	if (!r->matches(it->value))
-		return refuse(err, it->key, "value does not match the regex pattern", NULL);
-	*(char **)(base + r->str_off) = strdup(it->value);
-	return *(char **)(base + r->str_off) ? 0 : -ENOMEM;
+	pt_strbuf_done(&why);
+	return r;
 }
 
 int pt_hostpci_parse(const char *value, struct pt_hostpci_spec *ret, char **err)
 {
 	struct pt_hostpci_spec s = {0};
-	struct pt_propstr_min p;
-	int e;
+	struct pt_propstr ps;
+	int r = parse(&pt_hostpci_schema, value, &ps, err);
 
-	e = pt_propstr_min_split(value, "host", &p, err);
-	if (e < 0)
-		return e;
-	for (size_t i = 0; i < p.n && e == 0; i++)
-		e = apply_key(&s, &p.v[i], err);
-	pt_propstr_min_done(&p);
-	if (e < 0) {
+	if (r < 0)
+		return r;
+	r = fill_spec(&ps, &s);
+	pt_propstr_done(&ps);
+	if (r < 0) {
 		pt_hostpci_spec_done(&s);
-		return e;
+		return r;
 	}
 	*ret = s;
 	return 0;
@@ -227,20 +218,16 @@ int pt_hostpci_parse(const char *value, struct pt_hostpci_spec *ret, char **err)
 
 int pt_machine_parse_type(const char *value, char **type, char **err)
 {
-	struct pt_propstr_min p;
-	const char *t;
-	int e;
+	struct pt_propstr ps;
+	const struct pt_propstr_item *t;
+	int r = parse(pt_pveconf_key_schema("machine"), value, &ps, err);
 
 	*type = NULL;
-	e = pt_propstr_min_split(value, "type", &p, err);
-	if (e < 0)
-		return e;
-	t = pt_propstr_min_get(&p, "type");
-	if (t) {
-		*type = strdup(t);
-		if (!*type)
-			e = -ENOMEM;
-	}
-	pt_propstr_min_done(&p);
-	return e;
+	if (r < 0)
+		return r;
+	t = pt_propstr_get(&ps, "type");
+	if (t && !(*type = strdup(t->value)))
+		r = -ENOMEM;
+	pt_propstr_done(&ps);
+	return r;
 }

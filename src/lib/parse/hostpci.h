@@ -17,6 +17,9 @@
 #pragma once
 
 #include <stdbool.h>
+#include <stddef.h>
+
+#include "parse/propstr.h"
 
 /* hostpci0 .. hostpci15 (qemu-server PCI.pm $MAX_HOSTPCI_DEVICES). */
 #define PT_HOSTPCI_MAX 16
@@ -38,16 +41,29 @@ struct pt_hostpci_spec {
 	char *driver;
 };
 
+/* $hostpci_fmt, registered as pve-qm-hostpci: parse/pveconf judges hostpciN values with it. */
+extern const struct pt_propstr_schema pt_hostpci_schema;
+
 /*
- * Parses value into *ret. Returns 0; -EINVAL with *err saying why Proxmox refuses the value
- * (the caller frees it; the wording is close to pve-common's but not byte for byte); -ENOMEM.
+ * Parses value into *ret. Returns 0; -EINVAL with *err set to Proxmox's message exactly as
+ * parse_property_string() dies with it, final newline included ("format error\nhost: value does
+ * not match the regex pattern\n"; the caller frees it); -ENOMEM.
  */
 int pt_hostpci_parse(const char *value, struct pt_hostpci_spec *ret, char **err);
 void pt_hostpci_spec_done(struct pt_hostpci_spec *s);
 
 /*
- * The machine type of a `machine:` value ("q35", "pc-i440fx-8.1", "type=q35,viommu=intel"):
- * *type is NULL when the value names none (the default, pc). Returns 0; -EINVAL with *err;
+ * s[0..len) matched whole against ';'-joined PCI addresses, [domain:]bus:dev[.fn] in lower-case
+ * hex with a domain of at least 4 digits: qemu-server's $PCIRE(;$PCIRE)* (host=), or with
+ * need_domain pve-guest-common PVE::Mapping::PCI's (?:$PCI_RE;)*$PCI_RE (a mapping's path=).
+ */
+bool pt_hostpci_ids_match(const char *s, size_t len, bool need_domain);
+
+/*
+ * The machine type of a `machine:` value ("q35", "pc-i440fx-8.1", "type=q35,viommu=intel"),
+ * checked against qemu-server's $machine_fmt (the schema parse/pveconf judges `machine:` with):
+ * *type is NULL when the value names none (the default, pc). Returns 0; -EINVAL with *err
+ * (Proxmox's message, as for pt_hostpci_parse: Proxmox drops such a value, the VM gets pc);
  * -ENOMEM.
  */
 int pt_machine_parse_type(const char *value, char **type, char **err);

@@ -4,10 +4,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
+#include "parse/hostpci.h"
 #include "parse/pci-mapping.h"
-#include "parse/propstr-min.h"
+#include "parse/propstr.h"
 #include "util/array.h"
 #include "util/lines.h"
 #include "util/macro.h"
@@ -52,64 +52,38 @@ const struct pt_pci_mapping *pt_pci_mappings_find(const struct pt_pci_mappings *
 	return NULL;
 }
 
-/* pve-common's pve-configid: [a-z][a-z0-9_-]+, case-insensitive. */
-static bool configid_ok(const char *s)
+/* path: (?:$PCI_RE;)*$PCI_RE, the domain required */
+static bool paths(const char *s, size_t len)
 {
-	size_t n = strlen(s);
-
-	if (n < 2 || !((s[0] >= 'a' && s[0] <= 'z') || (s[0] >= 'A' && s[0] <= 'Z')))
-		return false;
-	return strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-") == n;
+	return pt_hostpci_ids_match(s, len, true);
 }
 
-static bool hex_lower_run(const char *s, size_t n)
+/* id, subsystem-id: ^[0-9A-Fa-f]{4}:[0-9A-Fa-f]{4}$ */
+static bool vendor_device(const char *s, size_t len)
 {
-	return strspn(s, "0123456789abcdef") >= n;
-}
+	static const char hex[] = "0123456789abcdefABCDEF";
 
-/* PVE::Mapping::PCI's $PCI_RE: [a-f0-9]{4,}:[a-f0-9]{2}:[a-f0-9]{2}(?:\.[a-f0-9])? (whole). */
-static bool pci_path_ok(const char *s, size_t n)
-{
-	size_t dom = strspn(s, "0123456789abcdef");
-
-	if (dom < 4 || dom >= n || s[dom] != ':')
+	if (len != 9 || s[4] != ':')
 		return false;
-	s += dom + 1;
-	n -= dom + 1;
-	if ((n != 5 && n != 7) || !hex_lower_run(s, 2) || s[2] != ':' || !hex_lower_run(s + 3, 2))
-		return false;
-	return n == 5 || (s[5] == '.' && hex_lower_run(s + 6, 1));
-}
-
-/* (?:$PCI_RE;)*$PCI_RE */
-static bool paths_ok(const char *s)
-{
-	for (;;) {
-		size_t n = strcspn(s, ";");
-
-		if (!pci_path_ok(s, n))
+	for (size_t i = 0; i < len; i++)
+		if (i != 4 && (!s[i] || !strchr(hex, s[i])))
 			return false;
-		if (!s[n])
-			return true;
-		s += n + 1;
-	}
+	return true;
 }
 
-/* ^[0-9A-Fa-f]{4}:[0-9A-Fa-f]{4}$ */
-static bool vendor_device_ok(const char *s)
-{
-	const char *hex = "0123456789abcdefABCDEF";
-
-	return strlen(s) == 9 && strspn(s, hex) == 4 && s[4] == ':' && strspn(s + 5, hex) == 4;
-}
-
-/* JSONSchema's integer: an optional sign and digits. */
-static bool integer_ok(const char *s)
-{
-	if (*s == '+' || *s == '-')
-		s++;
-	return *s && strspn(s, "0123456789") == strlen(s);
-}
+/* pve-guest-common src/PVE/Mapping/PCI.pm $map_fmt, in its order. */
+static const struct pt_propstr_key map_keys[] = {
+	{.name = "node", .type = PT_PROPSTR_STRING, .format = &pt_propstr_format_node},
+	{.name = "id", .type = PT_PROPSTR_STRING, .pattern = vendor_device},
+	{.name = "subsystem-id",
+	 .type = PT_PROPSTR_STRING,
+	 .optional = true,
+	 .pattern = vendor_device},
+	{.name = "path", .type = PT_PROPSTR_STRING, .pattern = paths},
+	{.name = "iommugroup", .type = PT_PROPSTR_INTEGER, .optional = true},
+	{.name = "description", .type = PT_PROPSTR_STRING, .optional = true, .max_length = 4096},
+};
+static const struct pt_propstr_schema map_schema = PT_PROPSTR_SCHEMA(map_keys);
 
 static int warnf(struct pt_pci_mappings *m, unsigned line, const char *fmt, ...) _printf_(3, 4);
 
@@ -135,63 +109,50 @@ static int set_string(char **dst, const char *v)
 	return *dst ? 0 : -ENOMEM;
 }
 
-/* One key of a `map` value ($map_fmt of PVE::Mapping::PCI); -EINVAL with *why. */
-static int map_key(struct pt_pci_map_entry *e, const struct pt_propstr_item *it, const char **why)
+static int copy_item(const struct pt_propstr *ps, const char *key, char **dst)
 {
-	static const struct {
-		const char *key;
-		size_t off;
-		bool (*ok)(const char *);
-	} keys[] = {
-		{"node", offsetof(struct pt_pci_map_entry, node), NULL},
-		{"path", offsetof(struct pt_pci_map_entry, path), paths_ok},
-		{"id", offsetof(struct pt_pci_map_entry, id), vendor_device_ok},
-		{"subsystem-id", offsetof(struct pt_pci_map_entry, subsystem_id), vendor_device_ok},
-		{"iommugroup", offsetof(struct pt_pci_map_entry, iommugroup), integer_ok},
-		{"description", offsetof(struct pt_pci_map_entry, description), NULL},
-	};
+	const struct pt_propstr_item *it = pt_propstr_get(ps, key);
 
-	for (size_t i = 0; i < ELEMENTSOF(keys); i++) {
-		if (!streq(keys[i].key, it->key))
-			continue;
-		if (keys[i].ok && !keys[i].ok(it->value)) {
-			*why = "value does not match the regex pattern";
-			return -EINVAL;
-		}
-		if (streq(it->key, "description") && strlen(it->value) > 4096) {
-			*why = "string too long";
-			return -EINVAL;
-		}
-		return set_string((char **)((char *)e + keys[i].off), it->value);
-	}
-	*why = "property is not defined in schema";
-	return -EINVAL;
+	return it ? set_string(dst, it->value) : 0;
 }
 
-/* A `map` value as PVE::JSONSchema checks it against $map_fmt. -EINVAL with *err. */
-static int parse_map_value(const char *v, struct pt_pci_map_entry *ret, char **err)
+static int fill_entry(const struct pt_propstr *ps, struct pt_pci_map_entry *e)
+{
+	int r = copy_item(ps, "node", &e->node);
+
+	if (r >= 0)
+		r = copy_item(ps, "path", &e->path);
+	if (r >= 0)
+		r = copy_item(ps, "id", &e->id);
+	if (r >= 0)
+		r = copy_item(ps, "subsystem-id", &e->subsystem_id);
+	if (r >= 0)
+		r = copy_item(ps, "iommugroup", &e->iommugroup);
+	if (r >= 0)
+		r = copy_item(ps, "description", &e->description);
+	return r;
+}
+
+/*
+ * A `map` value as SectionConfig's check_value() checks it: check_prop() against the item
+ * format $map_fmt, which is parse_property_string(); its error comes back as check_prop()'s
+ * "invalid format - <the exception>". -EINVAL with *why set to that.
+ */
+static int parse_map_value(const char *v, struct pt_pci_map_entry *ret, struct pt_strbuf *why)
 {
 	struct pt_pci_map_entry e = {0};
-	struct pt_propstr_min p;
-	const char *why = NULL, *key = NULL;
-	int r;
+	struct pt_strbuf err = {0};
+	struct pt_propstr ps;
+	int r = pt_propstr_parse(&map_schema, v, strlen(v), &ps, &err);
 
-	r = pt_propstr_min_split(v, NULL, &p, err);
+	if (r == -EINVAL && (pt_strbuf_puts(why, "invalid format - ") < 0 ||
+			     pt_strbuf_append(why, err.buf, err.len) < 0))
+		r = -ENOMEM;
+	pt_strbuf_done(&err);
 	if (r < 0)
 		return r;
-	for (size_t i = 0; i < p.n && r == 0; i++) {
-		r = map_key(&e, &p.v[i], &why);
-		key = p.v[i].key;
-		if (r == -EINVAL && asprintf(err, "%s: %s", key, why) < 0)
-			r = -ENOMEM;
-	}
-	pt_propstr_min_done(&p);
-	if (r == 0 && (!e.node || !e.path || !e.id)) {
-		key = !e.node ? "node" : !e.path ? "path" : "id";
-		r = asprintf(err, "%s: property is missing and it is not optional", key) < 0
-			    ? -ENOMEM
-			    : -EINVAL;
-	}
+	r = fill_entry(&ps, &e);
+	pt_propstr_done(&ps);
 	if (r < 0) {
 		entry_done(&e);
 		return r;
@@ -203,20 +164,12 @@ static int parse_map_value(const char *v, struct pt_pci_map_entry *ret, char **e
 /* SectionConfig's check_value of a boolean: no value means 1 (0/1 is what Proxmox writes). */
 static int parse_bool(const char *v, bool *ret)
 {
-	static const char *const yes[] = {"1", "on", "yes", "true"};
-	static const char *const no[] = {"0", "off", "no", "false"};
+	int b = v ? pt_propstr_parse_boolean(v, strlen(v)) : 1;
 
-	if (!v) {
-		*ret = true;
-		return 0;
-	}
-	for (size_t i = 0; i < ELEMENTSOF(yes); i++) {
-		if (strcasecmp(v, yes[i]) == 0 || strcasecmp(v, no[i]) == 0) {
-			*ret = strcasecmp(v, yes[i]) == 0;
-			return 0;
-		}
-	}
-	return -EINVAL;
+	if (b < 0)
+		return -EINVAL;
+	*ret = b;
+	return 0;
 }
 
 struct section {
@@ -225,24 +178,59 @@ struct section {
 	bool has_mdev, has_lm;
 };
 
+/* Proxmox's message on one line: its lines joined with "; ", empty ones left out. */
+static char *one_line(const struct pt_strbuf *text)
+{
+	struct pt_strbuf out = {0};
+	int r = 0;
+
+	for (size_t i = 0; i < text->len && r >= 0;) {
+		const char *nl = memchr(text->buf + i, '\n', text->len - i);
+		size_t end = nl ? (size_t)(nl - text->buf) : text->len;
+
+		if (end > i && out.len > 0)
+			r = pt_strbuf_puts(&out, "; ");
+		if (r >= 0)
+			r = pt_strbuf_append(&out, text->buf + i, end - i);
+		i = end + 1;
+	}
+	if (r < 0) {
+		pt_strbuf_done(&out);
+		return NULL;
+	}
+	return pt_strbuf_steal(&out);
+}
+
+static int map_refused(struct pt_pci_mappings *all, struct section *s, unsigned line,
+		       const struct pt_strbuf *why)
+{
+	char *msg = one_line(why);
+	int r;
+
+	if (!msg)
+		return -ENOMEM;
+	r = warnf(all, line, "(section '%s') - unable to parse value of 'map': %s", s->m.id, msg);
+	free(msg);
+	return r;
+}
+
 static int add_map(struct pt_pci_mappings *all, struct section *s, unsigned line, const char *v)
 {
 	struct pt_pci_map_entry e;
-	char *err = NULL;
+	struct pt_strbuf why = {0};
+	bool refused;
 	int r;
 
 	if (!v)
 		return warnf(all, line,
 			     "(section '%s') - unable to parse value of 'map': got undefined value",
 			     s->m.id);
-	r = parse_map_value(v, &e, &err);
-	if (r == -EINVAL) {
-		r = warnf(all, line, "(section '%s') - unable to parse value of 'map': %s", s->m.id,
-			  err);
-		free(err);
-		return r;
-	}
-	if (r < 0)
+	r = parse_map_value(v, &e, &why);
+	refused = r == -EINVAL;
+	if (refused)
+		r = map_refused(all, s, line, &why);
+	pt_strbuf_done(&why);
+	if (r < 0 || refused)
 		return r;
 	if (!PT_GROW(s->m.map, s->cap, s->m.nmap)) {
 		entry_done(&e);
@@ -380,7 +368,7 @@ static int read_section(struct reader *r, struct pt_pci_mappings *all, size_t *c
 	int e = 0;
 
 	header[strcspn(header, SPACE)] = '\0';
-	skip = !configid_ok(header);
+	skip = !pt_propstr_is_configid(header, strlen(header));
 	if (skip)
 		e = warnf(all, header_line, "(skip section '%s'): invalid configuration ID '%s'",
 			  header, header);

@@ -101,6 +101,53 @@ bool pt_propstr_is_number(const char *s, size_t len)
 	return i == end;
 }
 
+static bool ascii_letter(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+static bool ascii_alnum(char c)
+{
+	return ascii_letter(c) || perl_digit(c);
+}
+
+/* pve-common JSONSchema.pm: $CONFIGID_RE = qr/[a-z][a-z0-9_-]+/i, matched as ^...$ */
+bool pt_propstr_is_configid(const char *s, size_t len)
+{
+	len = perl_end(s, len);
+	if (len < 2 || !ascii_letter(s[0]))
+		return false;
+	for (size_t i = 1; i < len; i++)
+		if (!ascii_alnum(s[i]) && s[i] != '_' && s[i] != '-')
+			return false;
+	return true;
+}
+
+/* pve_verify_node_name(): ^([a-zA-Z0-9]([a-zA-Z0-9\-]*[a-zA-Z0-9])?)$ */
+static bool node_name(const char *s, size_t len)
+{
+	len = perl_end(s, len);
+	if (len == 0 || !ascii_alnum(s[0]) || !ascii_alnum(s[len - 1]))
+		return false;
+	for (size_t i = 1; i < len; i++)
+		if (!ascii_alnum(s[i]) && s[i] != '-')
+			return false;
+	return true;
+}
+
+/* pve_verify_configid() dies with "invalid configuration ID '$id'\n" */
+const struct pt_propstr_format pt_propstr_format_configid = {
+	.valid = pt_propstr_is_configid,
+	.message = "invalid configuration ID ",
+	.quote_value = true,
+};
+
+/* pve_verify_node_name() dies with "value does not look like a valid node name\n" */
+const struct pt_propstr_format pt_propstr_format_node = {
+	.valid = node_name,
+	.message = "value does not look like a valid node name",
+};
+
 const struct pt_propstr_key *pt_propstr_key(const struct pt_propstr_schema *schema,
 					    const char *name)
 {
@@ -407,6 +454,24 @@ static int enum_error(struct pt_strbuf *errs, const struct pt_propstr_key *k, co
 	return r < 0 ? r : pt_strbuf_puts(errs, "'");
 }
 
+/*
+ * check_prop() adds "invalid format - $@": the verify function's message with its '\n', after
+ * which PVE::Exception's stringify() puts the line's own '\n' (an empty line follows).
+ */
+static int format_error(struct pt_strbuf *errs, const struct pt_propstr_key *k, const char *v,
+			size_t n)
+{
+	char text[128];
+	int r;
+
+	snprintf(text, sizeof(text), "invalid format - %s", k->format->message);
+	if (k->format->quote_value)
+		r = error_quoted(errs, k, text, v, n);
+	else
+		r = pt_strbuf_printf(errs, "%s: %s", k->name, text);
+	return r < 0 ? r : pt_strbuf_putc(errs, '\n');
+}
+
 /* check_prop() for a present value: at most one error per key, in Proxmox's order. */
 static int check_value(const struct pt_propstr_key *k, const char *v, size_t n,
 		       struct pt_strbuf *errs)
@@ -417,7 +482,10 @@ static int check_value(const struct pt_propstr_key *k, const char *v, size_t n,
 		snprintf(text, sizeof(text), "type check ('%s') failed - got ", type_name(k->type));
 		return error_quoted(errs, k, text, v, n);
 	}
-	if (k->pattern && !k->pattern(v, n))
+	if (k->format && !k->format->valid(v, n))
+		return format_error(errs, k, v, n);
+	/* $value !~ m/^$pattern$/: "$" also matches before a final '\n' */
+	if (k->pattern && !k->pattern(v, perl_end(v, n)))
 		return pt_strbuf_printf(errs, "%s: value does not match the regex pattern",
 					k->name);
 	if (k->max_length && n > k->max_length)

@@ -18,10 +18,13 @@
  *  - booleans: 1|on|yes|true and 0|off|no|false, any case (parse_boolean), stored as 1/0;
  *  - an alias key (drives: "volume" for "file") is stored under the key it stands for.
  * Checking (check_object/check_prop), in this order for each key: a missing key that is not
- * optional, the type (integer ^[+-]?\d+$, number, boolean), the pattern (anchored, case-sensitive,
- * as all Proxmox patterns are), maxLength, minLength, maximum, minimum, the enumeration. The errors
- * come back as Proxmox raises them: "format error\n" and one "key: message\n" per key. Proxmox
- * lists several such errors in Perl hash order (random); we list them in schema order.
+ * optional, the type (integer ^[+-]?\d+$, number, boolean), the registered format (pve-configid,
+ * pve-node), the pattern (anchored, case-sensitive, as all Proxmox patterns are; Perl's "$" also
+ * matches before a final '\n'), maxLength, minLength, maximum, minimum, the enumeration. The
+ * errors come back as Proxmox raises them: "format error\n" and one "key: message\n" per key. A
+ * format's message ends in its own '\n', so its line is followed by an empty one, as in Proxmox's
+ * ("mapping: invalid format - invalid configuration ID 'g'\n\n"). Proxmox lists several such
+ * errors in Perl hash order (random); we list them in schema order.
  *
  * Patterns are C functions (whole value in, yes/no out), not regular expressions: Proxmox's are
  * Perl's, and a C matcher written for one cannot change meaning with the locale.
@@ -40,6 +43,23 @@ enum pt_propstr_type {
 	PT_PROPSTR_NUMBER,
 };
 
+/*
+ * A format pve-common registers with a verify function (PVE::JSONSchema register_format()):
+ * check_prop() runs it after the type check and, when it dies, reports "invalid format - " and
+ * what it died with.
+ */
+struct pt_propstr_format {
+	bool (*valid)(const char *value, size_t len);
+	/* what the verify function dies with, without its '\n'... */
+	const char *message;
+	bool quote_value; /* ...followed by the value in '' */
+};
+
+/* pve-configid (pve_verify_configid): "invalid configuration ID 'x'" */
+extern const struct pt_propstr_format pt_propstr_format_configid;
+/* pve-node (pve_verify_node_name): "value does not look like a valid node name" */
+extern const struct pt_propstr_format pt_propstr_format_node;
+
 /* A limit for pt_propstr_key.minimum/.maximum: PT_PROPSTR_LIMIT(16). */
 #define PT_PROPSTR_LIMIT(x) (&(const double){(x)})
 
@@ -52,6 +72,7 @@ struct pt_propstr_key {
 	/* this key is another spelling of the key named here; the other fields are ignored */
 	const char *alias;
 	const char *const *enumeration; /* NULL-terminated list of the allowed values */
+	const struct pt_propstr_format *format;
 	bool (*pattern)(const char *value, size_t len); /* the whole value must match */
 	size_t max_length, min_length;			/* bytes; 0: no limit */
 	const double *minimum, *maximum; /* only checked when the value is a number */
@@ -102,6 +123,8 @@ const struct pt_propstr_key *pt_propstr_key(const struct pt_propstr_schema *sche
 
 /* pve-common parse_boolean(): 1 for 1|on|yes|true, 0 for 0|off|no|false (any case), else -1. */
 int pt_propstr_parse_boolean(const char *s, size_t len);
+/* pve-common's $CONFIGID_RE, matched whole: [a-z][a-z0-9_-]+ in any case (mapping and VM ids). */
+bool pt_propstr_is_configid(const char *s, size_t len);
 /* JSONSchema is_integer() (^[+-]?\d+$) and is_number() (Perl's numeric literal forms). */
 bool pt_propstr_is_integer(const char *s, size_t len);
 bool pt_propstr_is_number(const char *s, size_t len);

@@ -5,10 +5,12 @@
  * (32), $MAX_SERIAL_PORTS (4), $MAX_PARALLEL_PORTS (3), $vga_fmt; QemuServer/Memory.pm $MAX_NUMA
  * (8), $memory_fmt; QemuServer/PCI.pm $MAX_HOSTPCI_DEVICES (16); QemuServer/Drive.pm ide 4, scsi
  * 31, virtio 16, sata 6, unused 256, efidisk0, tpmstate0; QemuServer/USB.pm $MAX_USB_DEVICES (14);
- * QemuServer/Virtiofs.pm $MAX_VIRTIOFS (10); QemuServer/Machine.pm $machine_fmt.
+ * QemuServer/Virtiofs.pm $MAX_VIRTIOFS (10); QemuServer/Machine.pm $machine_fmt; the hostpciN
+ * format is parse/hostpci.c's.
  */
 #include <string.h>
 
+#include "parse/hostpci.h"
 #include "parse/pveconf-keys.h"
 #include "util/macro.h"
 
@@ -248,23 +250,30 @@ static const struct fixed_key fixed_keys[] = {
 #undef B
 #undef I
 #undef N
-#undef S
-#undef F
 
 /* Families: prefix + an index below count, written as Perl prints it (no leading zero). */
 static const struct {
 	const char *prefix;
 	unsigned count;
-	enum pveconf_vtype type;
+	struct pveconf_keytype type;
 } families[] = {
-	{"hostpci", 16, PVECONF_FORMAT},  {"ide", 4, PVECONF_FORMAT},
-	{"ipconfig", 32, PVECONF_FORMAT}, {"net", 32, PVECONF_FORMAT},
-	{"numa", 8, PVECONF_FORMAT},	  {"parallel", 3, PVECONF_STRING},
-	{"sata", 6, PVECONF_FORMAT},	  {"scsi", 31, PVECONF_FORMAT},
-	{"serial", 4, PVECONF_STRING},	  {"unused", 256, PVECONF_FORMAT},
-	{"usb", 14, PVECONF_FORMAT},	  {"virtio", 16, PVECONF_FORMAT},
-	{"virtiofs", 10, PVECONF_FORMAT},
+	{"hostpci", 16, {.type = PVECONF_SCHEMA, .schema = &pt_hostpci_schema}},
+	{"ide", 4, F},
+	{"ipconfig", 32, F},
+	{"net", 32, F},
+	{"numa", 8, F},
+	{"parallel", 3, S},
+	{"sata", 6, F},
+	{"scsi", 31, F},
+	{"serial", 4, S},
+	{"unused", 256, F},
+	{"usb", 14, F},
+	{"virtio", 16, F},
+	{"virtiofs", 10, F},
 };
+
+#undef S
+#undef F
 
 static bool family_index(const char *s, unsigned count)
 {
@@ -291,7 +300,7 @@ bool pveconf_confdesc(const char *name, struct pveconf_keytype *ret)
 		const char *rest = skip_prefix(name, families[i].prefix);
 
 		if (rest && family_index(rest, families[i].count)) {
-			*ret = (struct pveconf_keytype){.type = families[i].type};
+			*ret = families[i].type;
 			return true;
 		}
 	}

@@ -15,7 +15,7 @@ enum pveconf_vtype {
 	PVECONF_INTEGER, /* ^\d+$; stored as int() */
 	PVECONF_NUMBER,	 /* ^\d+(\.\d+)?$ */
 	PVECONF_STRING,	 /* no format: not checked; surrounding "..." removed */
-	PVECONF_FORMAT,	 /* a format passthru does not judge (drives, net, cpu, hostpci, ...) */
+	PVECONF_FORMAT,	 /* a format passthru does not judge (drives, net, cpu, numaN, ...) */
 	PVECONF_SCHEMA,	 /* a property string passthru checks with ->schema */
 };
 

@@ -265,14 +265,16 @@ static int add_problem(struct parser *p, enum pt_pveconf_problem_kind kind, size
 		skip = strlen(prefix);
 		if (len > 0 && proxmox->buf[len - 1] == '\n')
 			len--;
-		/* one line: "format error\nkey: why" reads "format error; key: why" */
+		/* one line: "format error\nkey: why" reads "format error; key: why" (the empty
+		   line after a format's message left out) */
 		for (size_t i = skip; i < len && r >= 0;) {
 			const char *nl = memchr(proxmox->buf + i, '\n', len - i);
 			size_t end = nl ? (size_t)(nl - proxmox->buf) : len;
 
-			r = pveconf_append_printable(&m, proxmox->buf + i, end - i, 200);
-			if (r >= 0 && nl)
+			if (end > i && m.len > 0)
 				r = pt_strbuf_puts(&m, "; ");
+			if (r >= 0)
+				r = pveconf_append_printable(&m, proxmox->buf + i, end - i, 200);
 			i = end + 1;
 		}
 		pr.proxmox_len = proxmox->len;

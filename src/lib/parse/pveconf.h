@@ -34,9 +34,11 @@
  * Keys are judged where passthru needs a verdict and the rule is confirmed: every boolean,
  * integer and number option (booleans 1|on|yes|true / 0|off|no|false in any case; integers
  * ^\d+$; numbers ^\d+(\.\d+)?$; no minimum or maximum at this stage), the property strings of
- * memory, vga, machine and runningmachine, and the key names (hostpci0..hostpci15, net0..net31,
- * numa0..numa7, ...; "hostpci16" is an unknown setting). Other formats (drives, hostpciN values,
- * cpu, net, ...) are kept and not judged: their strict-mode errors are not modelled.
+ * memory, vga, machine, runningmachine and hostpci0..hostpci15 (parse/hostpci.h's schema: "vm N
+ * - unable to parse value of 'hostpci0' - format error\nhost: value does not match the regex
+ * pattern\n", and the hostpci is dropped), and the key names (hostpci0..hostpci15, net0..net31,
+ * numa0..numa7, ...; "hostpci16" is an unknown setting). Other formats (drives, cpu, net, numaN,
+ * ...) are kept and not judged: their strict-mode errors are not modelled.
  * parse_vm_config() does not check enumerations or patterns of plain strings: "bios: OVMF" is
  * read without a word (and is not ovmf). passthru reports such values of bios, ostype and
  * hugepages (PT_PVECONF_NOT_IN_ENUM, with the text Proxmox's API would refuse them with).
@@ -203,7 +205,7 @@ const struct pt_pveconf_line *pt_pveconf_get(const struct pt_pveconf_doc *doc,
 
 /*
  * The schema passthru checks a key's property string with (memory, vga, machine,
- * runningmachine), or NULL for keys it does not judge.
+ * runningmachine, hostpci0..hostpci15), or NULL for keys it does not judge.
  */
 const struct pt_propstr_schema *pt_pveconf_key_schema(const char *name);
 /* True for a key qemu-server knows in the main section ("hostpci15" yes, "hostpci16" no). */
