@@ -40,6 +40,8 @@ demo:
 	-$(BUILD)/passthru --root $(DEMO_ROOT) check
 	@echo
 	$(BUILD)/passthru --root $(DEMO_ROOT) plan 01:00
+	@echo
+	$(BUILD)/passthru --root $(DEMO_ROOT) vm plan 105 01:00
 
 lab: all
 	meson test -C $(BUILD) --print-errorlogs --suite lab

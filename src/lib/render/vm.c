@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "derive/guards.h"
 #include "render/json.h"
 #include "render/vm.h"
 #include "util/strbuf.h"
@@ -58,12 +59,30 @@ static char *devices_text(const struct pt_host *h, const struct pt_vm_verdict *v
 	return sb.len ? pt_strbuf_steal(&sb) : NULL;
 }
 
-static char *errors_text(const struct pt_vm_verdict *v)
+/* Devices the VM takes that the host needs (the host guards: console GPU, boot disk, ...). */
+static void host_needs(const struct pt_host *h, const struct pt_vm_verdict *v, struct pt_strbuf *sb)
+{
+	for (size_t d = 0; d < h->ndevs; d++) {
+		struct pt_guards gs;
+
+		if (!v->takes[d] || pt_guards_judge(h, d, &gs) < 0)
+			continue;
+		for (size_t g = 0; g < gs.n; g++)
+			if (gs.v[g].weight == PT_GUARD_REFUSES &&
+			    !strstr(pt_strbuf_str(sb), pt_guard_id(gs.v[g].kind)))
+				pt_strbuf_printf(sb, "%sthe host needs %s (%s)", sb->len ? "; " : "",
+						 h->devs[d].slot, pt_guard_id(gs.v[g].kind));
+		pt_guards_done(&gs);
+	}
+}
+
+static char *errors_text(const struct pt_host *h, const struct pt_vm_verdict *v)
 {
 	struct pt_strbuf sb = {0};
 
 	if (v->vm->err)
 		pt_strbuf_printf(&sb, "cannot read: %s", strerror(-v->vm->err));
+	host_needs(h, v, &sb);
 	for (size_t i = 0; i < PT_HOSTPCI_MAX; i++)
 		if (v->spec_error[i] || v->res.dev[i].error)
 			pt_strbuf_printf(&sb, "%shostpci%zu: %s", sb.len ? "; " : "", i,
@@ -84,7 +103,7 @@ static int list_text(const struct pt_host *h, const struct pt_vm_verdict *v, siz
 	for (size_t i = 0; e >= 0 && i < n; i++) {
 		struct libscols_line *ln = scols_table_new_line(tb, NULL);
 		char id[24], *cells[3] = {devices_text(h, &v[i]), sharers(h, v, n, i),
-					  errors_text(&v[i])};
+					  errors_text(h, &v[i])};
 		const char *name = pt_vm_value(v[i].vm, "name");
 
 		snprintf(id, sizeof(id), "%lu", v[i].vm->vmid);
@@ -120,7 +139,7 @@ static json_object *vm_json(const struct pt_host *h, const struct pt_vm_verdict 
 			    size_t i)
 {
 	json_object *o = json_object_new_object(), *devs = json_object_new_array();
-	char *share = sharers(h, v, n, i), *errs = errors_text(&v[i]);
+	char *share = sharers(h, v, n, i), *errs = errors_text(h, &v[i]);
 
 	json_object_object_add(o, "vmid", json_object_new_int64((int64_t)v[i].vm->vmid));
 	json_object_object_add(o, "name", str_or_null(pt_vm_value(v[i].vm, "name")));
@@ -143,6 +162,12 @@ int pt_render_vm_list(const struct pt_host *h, const struct pt_vm_verdict *v, si
 	json_object *doc, *a;
 	int e;
 
+	if (!json && n == 0) {
+		fputs(h->vms.known ? "no VM on this node (/etc/pve/qemu-server holds no <vmid>.conf)\n"
+				   : "no VM: this root has no /etc/pve/qemu-server\n",
+		      out);
+		return 0;
+	}
 	if (!json)
 		return list_text(h, v, n, out);
 	doc = json_object_new_object();
