@@ -70,8 +70,9 @@ static void host_needs(const struct pt_host *h, const struct pt_vm_verdict *v, s
 		for (size_t g = 0; g < gs.n; g++)
 			if (gs.v[g].weight == PT_GUARD_REFUSES &&
 			    !strstr(pt_strbuf_str(sb), pt_guard_id(gs.v[g].kind)))
-				pt_strbuf_printf(sb, "%sthe host needs %s (%s)", sb->len ? "; " : "",
-						 h->devs[d].slot, pt_guard_id(gs.v[g].kind));
+				pt_strbuf_printf(sb, "%sthe host needs %s (%s)",
+						 sb->len ? "; " : "", h->devs[d].slot,
+						 pt_guard_id(gs.v[g].kind));
 		pt_guards_done(&gs);
 	}
 }
@@ -163,8 +164,9 @@ int pt_render_vm_list(const struct pt_host *h, const struct pt_vm_verdict *v, si
 	int e;
 
 	if (!json && n == 0) {
-		fputs(h->vms.known ? "no VM on this node (/etc/pve/qemu-server holds no <vmid>.conf)\n"
-				   : "no VM: this root has no /etc/pve/qemu-server\n",
+		fputs(h->vms.known
+			      ? "no VM on this node (/etc/pve/qemu-server holds no <vmid>.conf)\n"
+			      : "no VM: this root has no /etc/pve/qemu-server\n",
 		      out);
 		return 0;
 	}
